@@ -1,0 +1,257 @@
+package io.hmapstore;
+
+import io.hmapstore.memory.ReleasePolicy;
+import io.hmapstore.table.StoreConfig;
+import io.hmapstore.table.TableStore;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A hash map whose entries live off the Java heap, in memory-mapped segments laid out as Go's runtime
+ * {@code hmap}: buckets of eight slots with tophash bytes, overflow buckets, and incremental doubling.
+ *
+ * <pre>{@code
+ * try (OffHeapMap<Long, String> users = OffHeapMap.of(Codecs.longs(), Codecs.utf8())
+ *         .expectedEntries(1_000_000)
+ *         .releasePolicy(ReleasePolicy.DONTNEED)
+ *         .concurrency(Concurrency.SINGLE_WRITER)
+ *         .open()) {
+ *     users.put(42L, "alice");
+ * }
+ * }</pre>
+ *
+ * <p>The whole {@link ConcurrentMap} contract holds: null keys and values are rejected with
+ * {@link NullPointerException}; iteration is weakly consistent and returns every entry present
+ * from its start to its end exactly once, even while the table grows or shrinks. Using a closed map
+ * throws {@link IllegalStateException}.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
+
+    /**
+     * Starts building a store.
+     *
+     * @param keys the key codec
+     * @param values the value codec
+     * @param <K> key type
+     * @param <V> value type
+     * @return a builder with the defaults: anonymous memory, {@link Concurrency#CONCURRENT},
+     *     {@link ReleasePolicy#DONTNEED}, every guard on
+     */
+    static <K, V> Builder<K, V> of(Codec<K> keys, Codec<V> values) {
+        return new Builder<>(keys, values);
+    }
+
+    /**
+     * The value of a {@code longs()→longs()} store, allocating nothing.
+     *
+     * @param key the key
+     * @param absent returned when the key is absent
+     * @return the value, or {@code absent}
+     * @throws UnsupportedOperationException if either codec is not {@link Codecs#longs()}
+     */
+    long getLong(long key, long absent);
+
+    /**
+     * Stores a value in a {@code longs()→longs()} store, allocating nothing.
+     *
+     * @param key the key
+     * @param value the value
+     * @throws UnsupportedOperationException if either codec is not {@link Codecs#longs()}
+     */
+    void putLong(long key, long value);
+
+    /**
+     * Looks up by encoded key bytes and copies the encoded value into {@code valueOut}, allocating
+     * nothing.
+     *
+     * @param key the key's encoded bytes (all of the segment)
+     * @param valueOut receives the value's encoded bytes from offset 0
+     * @return whether the key was present
+     * @throws IndexOutOfBoundsException if the value is longer than {@code valueOut}
+     */
+    boolean get(MemorySegment key, MemorySegment valueOut);
+
+    /**
+     * Stores encoded bytes, allocating nothing on the Java heap.
+     *
+     * @param key the key's encoded bytes (all of the segment)
+     * @param value the value's encoded bytes (all of the segment)
+     * @throws IllegalArgumentException if a fixed-size codec's size does not match
+     */
+    void put(MemorySegment key, MemorySegment value);
+
+    /**
+     * Removes by encoded key bytes, allocating nothing.
+     *
+     * @param key the key's encoded bytes
+     * @return whether a mapping was removed
+     */
+    boolean remove(MemorySegment key);
+
+    /**
+     * A zero-copy handle on the value stored for {@code key}.
+     *
+     * @param key the key
+     * @return the view, or {@code null} when the key is absent
+     */
+    ValueView view(K key);
+
+    /** @return a snapshot of the store's shape and memory */
+    StoreStats stats();
+
+    /**
+     * Checks every bucket, chain, offset and entry, like {@code fsck}.
+     *
+     * @return what was checked and every problem found
+     */
+    VerifyReport verify();
+
+    /** Makes every write durable against power loss ({@code msync}); a no-op for anonymous stores. */
+    void sync();
+
+    /** @return whether {@link #close()} has run */
+    boolean isClosed();
+
+    /** Unmaps the store's memory. Idempotent; afterwards every method throws {@link IllegalStateException}. */
+    @Override
+    void close();
+
+    /**
+     * Configures and opens an {@link OffHeapMap}.
+     *
+     * @param <K> key type
+     * @param <V> value type
+     */
+    final class Builder<K, V> {
+        private final Codec<K> keys;
+        private final Codec<V> values;
+        private long expectedEntries = 1024;
+        private ReleasePolicy releasePolicy = ReleasePolicy.DONTNEED;
+        private Concurrency concurrency = Concurrency.CONCURRENT;
+        private Path file;
+        private final EnumSet<Guard> disabledGuards = EnumSet.noneOf(Guard.class);
+        private WriteGuard<? super K, ? super V> writeGuard;
+        private long seed = Double.doubleToLongBits(Math.random()) ^ System.nanoTime();
+        private long reserveBytes = 64L << 30;
+
+        private Builder(Codec<K> keys, Codec<V> values) {
+            this.keys = Objects.requireNonNull(keys, "keys codec");
+            this.values = Objects.requireNonNull(values, "values codec");
+        }
+
+        /**
+         * A sizing hint, not a limit: the store starts large enough to hold this many entries without growing.
+         *
+         * @param n entries, at least 0
+         * @return this
+         */
+        public Builder<K, V> expectedEntries(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("expectedEntries must be >= 0, was " + n);
+            }
+            this.expectedEntries = n;
+            return this;
+        }
+
+        /**
+         * How memory the store gives back is released.
+         *
+         * @param policy the policy
+         * @return this
+         */
+        public Builder<K, V> releasePolicy(ReleasePolicy policy) {
+            this.releasePolicy = Objects.requireNonNull(policy, "releasePolicy");
+            return this;
+        }
+
+        /**
+         * @param mode how many threads may use the store at once
+         * @return this
+         */
+        public Builder<K, V> concurrency(Concurrency mode) {
+            this.concurrency = Objects.requireNonNull(mode, "concurrency");
+            return this;
+        }
+
+        /**
+         * Keeps the store in a file.
+         *
+         * @param path the file; created if absent
+         * @return this
+         */
+        public Builder<K, V> persistTo(Path path) {
+            this.file = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * Switches guards off so their hazards become visible. For tests, the harness and examples only.
+         *
+         * @param guards the guards to switch off
+         * @return this
+         */
+        public Builder<K, V> withoutGuards(Guard... guards) {
+            for (Guard g : guards) {
+                disabledGuards.add(Objects.requireNonNull(g, "guard"));
+            }
+            return this;
+        }
+
+        /**
+         * A check run before every write.
+         *
+         * @param guard the check
+         * @return this
+         */
+        public Builder<K, V> writeGuard(WriteGuard<? super K, ? super V> guard) {
+            this.writeGuard = Objects.requireNonNull(guard, "writeGuard");
+            return this;
+        }
+
+        /**
+         * Fixes the hash seed (random by default), for reproducible layouts in tests.
+         *
+         * @param seed the seed
+         * @return this
+         */
+        public Builder<K, V> seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The address space reserved for the store; it never grows beyond it (64 GiB by default).
+         * Reserving costs no memory.
+         *
+         * @param bytes bytes of address space
+         * @return this
+         */
+        public Builder<K, V> reserveBytes(long bytes) {
+            if (bytes < (1 << 20)) {
+                throw new IllegalArgumentException("reserveBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.reserveBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Creates the store (or, with {@link #persistTo}, opens and recovers an existing file).
+         *
+         * @return the open store
+         */
+        public OffHeapMap<K, V> open() {
+            if (file != null) {
+                throw new UnsupportedOperationException(
+                        "persistTo(" + file + "): file-backed stores are not implemented yet; omit persistTo for an anonymous store");
+            }
+            return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, releasePolicy, concurrency,
+                    disabledGuards.clone(), writeGuard, seed, reserveBytes));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.hmapstore;
+
+import io.hmapstore.memory.ReleasePolicy;
+import java.util.Map;
+
+/**
+ * A snapshot of a store's shape and memory, as Go's {@code gctrace} and a map's {@code hmap} fields
+ * would show it.
+ *
+ * @param entries live entries
+ * @param segments number of segments
+ * @param bucketsLog2 {@code B} of each segment (buckets = 2^B)
+ * @param buckets primary buckets over all segments
+ * @param overflowBuckets overflow buckets in use
+ * @param loadFactor entries per primary bucket (Go grows past 6.5)
+ * @param growths doublings started
+ * @param sameSizeGrowths same-size grows started (too many overflow buckets)
+ * @param shrinks halvings started
+ * @param evacuations old buckets evacuated
+ * @param mappedBytes bytes of the region mapped read-write
+ * @param heapBytesInUse bytes handed out by the entry heap and not yet freed
+ * @param residentBytes mapped bytes resident in RAM (mincore)
+ * @param retiredBytes bytes retired (old arrays, freed overflow buckets and entries)
+ * @param releasedBytes bytes handed to the release policy, by policy
+ * @param bytesBySizeClass bytes in use by entry-heap size class (block size → bytes)
+ */
+public record StoreStats(
+        long entries,
+        int segments,
+        int[] bucketsLog2,
+        long buckets,
+        long overflowBuckets,
+        double loadFactor,
+        long growths,
+        long sameSizeGrowths,
+        long shrinks,
+        long evacuations,
+        long mappedBytes,
+        long heapBytesInUse,
+        long residentBytes,
+        long retiredBytes,
+        Map<ReleasePolicy, Long> releasedBytes,
+        Map<Long, Long> bytesBySizeClass) {
+}

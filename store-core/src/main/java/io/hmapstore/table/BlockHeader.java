@@ -1,0 +1,53 @@
+package io.hmapstore.table;
+
+/**
+ * Descriptor of the 8-byte header that precedes every block the {@link EntryHeap} hands out. The store
+ * keeps offsets to payloads; the header is always at {@code payload - 8}.
+ *
+ * <pre>
+ *   payload-8                        payload-4  -3       -2            payload
+ *   +--------------------------------+---------+--------+-------------+--------
+ *   | generation u32                 | kind u8 | class u8| log2pages u16| payload ...
+ *   +--------------------------------+---------+--------+-------------+--------
+ * </pre>
+ *
+ * <p>Every allocation gets a fresh, never-zero {@code generation}; freeing writes kind {@link #FREED}
+ * and generation 0. A view holding an old generation therefore sees a mismatch whether the block was
+ * freed, zeroed by the kernel, or reused. {@code kind} lets every followed offset be checked for the
+ * area it must point into (an overflow pointer must land on an overflow bucket).
+ *
+ * <p>Small blocks (size classes up to {@link EntryHeap#MAX_SMALL_BLOCK}) start 16-byte aligned with
+ * the payload 8 bytes in. Large blocks (bucket arrays, slabs, big entries) start page-aligned and
+ * span a power-of-two number of pages; their payload starts {@link #LARGE_PAYLOAD_OFFSET} bytes in,
+ * on a cache line, with the header just before it.
+ */
+final class BlockHeader {
+    static final long SIZE = 8;
+    static final long GENERATION = -8;
+    static final long KIND = -4;
+    static final long SIZE_CLASS = -3;
+    static final long LOG2_PAGES = -2;
+
+    static final long LARGE_PAYLOAD_OFFSET = 64;
+    static final int LARGE_CLASS = 0xFF;
+
+    static final byte FREED = 0;
+    static final byte BUCKETS = 1;
+    static final byte OVERFLOW = 2;
+    static final byte ENTRY = 3;
+    static final byte SLAB = 4;
+
+    private BlockHeader() {
+    }
+
+    static String kindName(int kind) {
+        return switch (kind) {
+            case FREED -> "freed";
+            case BUCKETS -> "bucket array";
+            case OVERFLOW -> "overflow bucket";
+            case ENTRY -> "entry";
+            case SLAB -> "slab";
+            default -> "unknown kind " + kind;
+        };
+    }
+}

@@ -1,0 +1,405 @@
+package io.hmapstore.table;
+
+import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.memory.MappedRegion;
+import io.hmapstore.memory.ReleasePolicy;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The store's allocator: every bucket array, overflow bucket and entry lives in a block it hands out
+ * from one {@link MappedRegion}. Offsets, never addresses, so the region may map anywhere.
+ *
+ * <p>Implementation notes. Small blocks come in size classes (as Go's {@code mallocgc} size classes,
+ * coarser): 16-byte steps up to 128 bytes, then four classes per power of two up to
+ * {@link #MAX_SMALL_BLOCK}. Each class carves blocks out of 64 KiB slabs and recycles freed blocks
+ * through an intrusive LIFO free list whose link sits in the freed payload. Large blocks span a
+ * power-of-two number of pages, start on a page and are recycled through per-size free lists kept on
+ * the Java heap, because releasing them (for instance {@code MADV_DONTNEED}) may wipe their bytes.
+ *
+ * <p>Release: a freed large block is handed to the store's {@link ReleasePolicy} at once; small
+ * blocks stay in their slab until {@link #reset()} releases the whole heap. Reuse: memory that may
+ * still hold old bytes — a small block from a free list, a large block released by a policy that does
+ * not guarantee zeros, anything below the high-water mark of a heap that was reset — is zeroed before
+ * it is handed out, unless the {@code ZERO_ON_REUSE} guard is off, which is how the pollution hazard
+ * of Go's {@code madvdontneed=0} and {@code MADV_FREE} is made visible.
+ *
+ * <p>Thread safety: all methods are synchronized; writers of different segments share the heap.
+ */
+final class EntryHeap {
+    static final long SLAB_BYTES = 64 * 1024;
+    static final long MAX_SMALL_BLOCK = 16 * 1024;
+    private static final long GRANULE = 16;
+    private static final long[] CLASS_SIZES = sizeClasses();
+    private static final byte[] CLASS_BY_GRANULE = classLookup();
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+
+    private final MappedRegion region;
+    private final long pageSize;
+    private final long heapStart;
+    private final ReleasePolicy policy;
+    private final boolean policyZeroes;
+    private final boolean zeroOnReuse;
+    private final boolean checkOffsets;
+
+    private volatile MemorySegment mem;
+    private volatile long top;
+    private long dirtyUntil;
+    private int generation;
+
+    private final long[] freeSmall = new long[CLASS_SIZES.length];
+    private final long[] slabCursor = new long[CLASS_SIZES.length];
+    private final long[] slabLimit = new long[CLASS_SIZES.length];
+    private final LongStack[] freeLarge = new LongStack[64];
+
+    private long bytesInUse;
+    private final long[] bytesByClass = new long[CLASS_SIZES.length];
+    private final TreeMap<Long, Long> largeBytesByPages = new TreeMap<>();
+    private long retiredBytes;
+    private final EnumMap<ReleasePolicy, Long> releasedBytes = new EnumMap<>(ReleasePolicy.class);
+
+    EntryHeap(MappedRegion region, long heapStart, ReleasePolicy policy, boolean zeroOnReuse, boolean checkOffsets) {
+        this.region = region;
+        this.pageSize = MappedRegion.pageSize();
+        assert heapStart % pageSize == 0 : "heap must start on a page: " + heapStart;
+        this.heapStart = heapStart;
+        this.top = heapStart;
+        this.dirtyUntil = heapStart;
+        this.policy = policy;
+        this.policyZeroes = policy.guaranteesZeros(region.isFileBacked());
+        this.zeroOnReuse = zeroOnReuse;
+        this.checkOffsets = checkOffsets;
+        this.mem = region.segment();
+    }
+
+    /** @return the region's memory as currently mapped; re-read after any allocation */
+    MemorySegment mem() {
+        return mem;
+    }
+
+    long heapStart() {
+        return heapStart;
+    }
+
+    /** @return the first offset past every block ever handed out */
+    long top() {
+        return top;
+    }
+
+    /**
+     * Hands out a block.
+     *
+     * @param payloadBytes bytes the caller needs
+     * @param kind a {@link BlockHeader} kind
+     * @return the payload's region offset; the payload reads as zeros unless ZERO_ON_REUSE is off
+     */
+    synchronized long allocate(long payloadBytes, byte kind) {
+        long block = payloadBytes + BlockHeader.SIZE;
+        // Bucket arrays are always large: page-aligned, so an array's offset can be checked without a read.
+        long payload = block <= MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS ? allocateSmall(classOf(block))
+                : allocateLarge(payloadBytes, true);
+        MemorySegment m = mem;
+        m.set(INT, payload + BlockHeader.GENERATION, nextGeneration());
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, kind);
+        return payload;
+    }
+
+    /**
+     * Gives a block back. Its header is marked freed first, so a view holding its generation sees a
+     * mismatch whatever the release policy leaves behind.
+     *
+     * @param payload an offset {@link #allocate} returned
+     */
+    synchronized void free(long payload) {
+        MemorySegment m = mem;
+        int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        m.set(INT, payload + BlockHeader.GENERATION, 0);
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
+        if (sizeClass == BlockHeader.LARGE_CLASS) {
+            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            long start = payload - BlockHeader.LARGE_PAYLOAD_OFFSET;
+            long bytes = pageSize << log2Pages;
+            bytesInUse -= bytes;
+            largeBytesByPages.merge(bytes, -bytes, Long::sum);
+            retiredBytes += bytes;
+            if (policy != ReleasePolicy.KEEP) {
+                region.release(start, bytes, policy);
+                releasedBytes.merge(policy, bytes, Long::sum);
+            }
+            largeStack(log2Pages).push(start);
+        } else {
+            long size = CLASS_SIZES[sizeClass];
+            bytesInUse -= size;
+            bytesByClass[sizeClass] -= size;
+            retiredBytes += size;
+            m.set(LONG, payload, freeSmall[sizeClass]);
+            freeSmall[sizeClass] = payload;
+        }
+    }
+
+    /** @return the generation stamp of the block at {@code payload}; 0 once it is freed */
+    int generation(long payload) {
+        return mem.get(INT, payload + BlockHeader.GENERATION);
+    }
+
+    /** @return the payload capacity of the block at {@code payload}, read from its header */
+    long capacity(long payload) {
+        MemorySegment m = mem;
+        int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        if (sizeClass == BlockHeader.LARGE_CLASS) {
+            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            return (log2Pages < 0 || log2Pages > 40) ? -1 : (pageSize << log2Pages) - BlockHeader.LARGE_PAYLOAD_OFFSET;
+        }
+        return sizeClass < CLASS_SIZES.length ? CLASS_SIZES[sizeClass] - BlockHeader.SIZE : -1;
+    }
+
+    /**
+     * Whether {@code payload}, an offset read back from memory, can be followed: inside the heap,
+     * 8-aligned, on a live block of the expected kind. With OFFSET_CHECK off, always true.
+     *
+     * @param payload the offset
+     * @param kind the {@link BlockHeader} kind it must point to
+     * @return whether it is sound
+     */
+    boolean isValid(long payload, byte kind) {
+        if (!checkOffsets) {
+            return true;
+        }
+        MemorySegment m = mem;
+        return payload >= heapStart + BlockHeader.SIZE && payload < Math.min(top, m.byteSize()) && (payload & 7) == 0
+                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == kind
+                && m.get(INT, payload + BlockHeader.GENERATION) != 0;
+    }
+
+    /** @return "[start, top)" of the heap, for error messages */
+    String range() {
+        return "[0x" + Long.toHexString(heapStart) + ", 0x" + Long.toHexString(top) + ")";
+    }
+
+    /**
+     * Frees everything at once and hands the whole heap to the release policy: {@code clear()}.
+     * Offsets handed out before are dead afterwards.
+     */
+    synchronized void reset() {
+        long used = top - heapStart;
+        if (used > 0 && policy != ReleasePolicy.KEEP) {
+            region.release(heapStart, used, policy);
+            releasedBytes.merge(policy, used, Long::sum);
+        }
+        retiredBytes += bytesInUse;
+        dirtyUntil = policyZeroes ? heapStart : Math.max(dirtyUntil, top);
+        top = heapStart;
+        bytesInUse = 0;
+        java.util.Arrays.fill(freeSmall, 0);
+        java.util.Arrays.fill(slabCursor, 0);
+        java.util.Arrays.fill(slabLimit, 0);
+        java.util.Arrays.fill(bytesByClass, 0);
+        java.util.Arrays.fill(freeLarge, null);
+        largeBytesByPages.clear();
+    }
+
+    synchronized long bytesInUse() {
+        return bytesInUse;
+    }
+
+    synchronized long retiredBytes() {
+        return retiredBytes;
+    }
+
+    synchronized Map<ReleasePolicy, Long> releasedBytes() {
+        return new EnumMap<>(releasedBytes);
+    }
+
+    synchronized Map<Long, Long> bytesBySizeClass() {
+        TreeMap<Long, Long> out = new TreeMap<>();
+        for (int c = 0; c < CLASS_SIZES.length; c++) {
+            if (bytesByClass[c] != 0) {
+                out.put(CLASS_SIZES[c], bytesByClass[c]);
+            }
+        }
+        largeBytesByPages.forEach((size, bytes) -> {
+            if (bytes != 0) {
+                out.put(size, bytes);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Zeroes {@code [offset, offset + length)} without making a slice, so hot paths allocate nothing.
+     */
+    static void zero(MemorySegment m, long offset, long length) {
+        if (length > 512) {
+            m.asSlice(offset, length).fill((byte) 0);
+            return;
+        }
+        long i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            m.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + i, 0L);
+        }
+        for (; i < length; i++) {
+            m.set(ValueLayout.JAVA_BYTE, offset + i, (byte) 0);
+        }
+    }
+
+    private long allocateSmall(int sizeClass) {
+        long size = CLASS_SIZES[sizeClass];
+        bytesInUse += size;
+        bytesByClass[sizeClass] += size;
+        MemorySegment m = mem;
+        long payload = freeSmall[sizeClass];
+        if (payload != 0) {
+            if (!isFreedLink(payload, sizeClass)) {
+                throw new CorruptedStoreException("entry heap: free list of size class " + size + " links to 0x"
+                        + Long.toHexString(payload) + ", which is not a freed block of that class in heap " + range()
+                        + " (" + region + ")");
+            }
+            freeSmall[sizeClass] = m.get(LONG, payload);
+            if (zeroOnReuse) {
+                zero(m, payload, size - BlockHeader.SIZE);
+            }
+        } else {
+            if (slabCursor[sizeClass] + size > slabLimit[sizeClass]) {
+                long slab = allocateLarge(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET, false);
+                m = mem;
+                m.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
+                m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
+                slabCursor[sizeClass] = slab;
+                slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
+            }
+            long block = slabCursor[sizeClass];
+            slabCursor[sizeClass] = block + size;
+            payload = block + BlockHeader.SIZE;
+        }
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        return payload;
+    }
+
+    private boolean isFreedLink(long payload, int sizeClass) {
+        if (!checkOffsets) {
+            return true;
+        }
+        MemorySegment m = mem;
+        return payload >= heapStart + BlockHeader.SIZE && payload < top && (payload & 7) == 0
+                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED
+                && (m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF) == sizeClass;
+    }
+
+    private long allocateLarge(long payloadBytes, boolean counted) {
+        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
+        int log2Pages = 64 - Long.numberOfLeadingZeros(pages - 1);
+        long bytes = pageSize << log2Pages;
+        LongStack stack = largeStack(log2Pages);
+        long start;
+        if (!stack.isEmpty()) {
+            start = stack.pop();
+            if (zeroOnReuse && !policyZeroes) {
+                mem.asSlice(start, bytes).fill((byte) 0);
+            }
+        } else {
+            start = top;
+            ensureMapped(start + bytes);
+            top = start + bytes;
+            if (zeroOnReuse && start < dirtyUntil) {
+                mem.asSlice(start, Math.min(bytes, dirtyUntil - start)).fill((byte) 0);
+            }
+        }
+        if (counted) {
+            // A slab is not counted itself: the small blocks carved from it are.
+            bytesInUse += bytes;
+            largeBytesByPages.merge(bytes, bytes, Long::sum);
+        }
+        long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
+        MemorySegment m = mem;
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
+        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
+        return payload;
+    }
+
+    private void ensureMapped(long end) {
+        if (end <= region.size()) {
+            return;
+        }
+        if (end > region.maxSize()) {
+            throw new io.hmapstore.StoreException("store is full: needs " + end + " bytes of its reserved "
+                    + region.maxSize() + "; open it with a larger reserveBytes");
+        }
+        // Grow geometrically so a growing table maps new memory O(log n) times, not once per block.
+        long target = Math.max(end, Math.min(region.maxSize(), region.size() * 2));
+        target = (target + pageSize - 1) / pageSize * pageSize;
+        region.grow(Math.min(target, region.maxSize()));
+        mem = region.segment();
+    }
+
+    private LongStack largeStack(int log2Pages) {
+        LongStack s = freeLarge[log2Pages];
+        if (s == null) {
+            s = new LongStack();
+            freeLarge[log2Pages] = s;
+        }
+        return s;
+    }
+
+    private int nextGeneration() {
+        generation++;
+        if (generation == 0) {
+            generation = 1;
+        }
+        return generation;
+    }
+
+    private static int classOf(long blockBytes) {
+        return CLASS_BY_GRANULE[(int) ((blockBytes + GRANULE - 1) / GRANULE)];
+    }
+
+    private static long[] sizeClasses() {
+        java.util.ArrayList<Long> sizes = new java.util.ArrayList<>();
+        for (long s = 16; s <= 128; s += 16) {
+            sizes.add(s);
+        }
+        for (long base = 128; base < MAX_SMALL_BLOCK; base *= 2) {
+            for (int q = 1; q <= 4; q++) {
+                sizes.add(base + base / 4 * q);
+            }
+        }
+        return sizes.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static byte[] classLookup() {
+        byte[] lookup = new byte[(int) (MAX_SMALL_BLOCK / GRANULE) + 1];
+        int c = 0;
+        for (int g = 0; g < lookup.length; g++) {
+            while (CLASS_SIZES[c] < g * GRANULE) {
+                c++;
+            }
+            lookup[g] = (byte) c;
+        }
+        return lookup;
+    }
+
+    /** A growable stack of longs, so free lists box nothing. */
+    private static final class LongStack {
+        private long[] items = new long[8];
+        private int size;
+
+        void push(long v) {
+            if (size == items.length) {
+                items = java.util.Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = v;
+        }
+
+        long pop() {
+            return items[--size];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+    }
+}

@@ -1,0 +1,1101 @@
+package io.hmapstore.table;
+
+import static io.hmapstore.table.BucketLayout.EMPTY_ONE;
+import static io.hmapstore.table.BucketLayout.EMPTY_REST;
+import static io.hmapstore.table.BucketLayout.EVACUATED_EMPTY;
+import static io.hmapstore.table.BucketLayout.EVACUATED_X;
+import static io.hmapstore.table.BucketLayout.EVACUATED_Y;
+import static io.hmapstore.table.BucketLayout.SLOTS;
+
+import io.hmapstore.ConcurrentWriteException;
+import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.VerifyReport.Problem;
+import io.hmapstore.memory.AddressMap;
+import io.hmapstore.memory.MappedRegion;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hash table proper: {@code 2^s} segments, each one Go {@code hmap}, over encoded key and value
+ * bytes. It knows layouts, not codecs or locks; {@link TableStore} decides who may call what.
+ *
+ * <p>Implementation notes. This mirrors Go's {@code runtime/map.go} (the pre-swiss-table map):
+ * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link #put}, {@code mapdelete} is
+ * {@link #remove}, and growth is {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is
+ * cut into parts that share no bits: the top byte is the tophash, the next {@code s} bits pick the
+ * segment, the low {@code B} bits pick the bucket.
+ *
+ * <p>Growth generalises Go's in one respect: the old array may be larger than the new one, so the
+ * same incremental machinery also shrinks a table. With {@code oldB} the old array's log2 size, a
+ * lookup checks old bucket {@code hash & (2^oldB - 1)} and reads it while it is not evacuated, else
+ * the new bucket {@code hash & (2^B - 1)}; a write first evacuates every old bucket that feeds the new
+ * bucket it touches (one when doubling or growing at the same size, two when halving) plus the next
+ * unevacuated one, so evacuation finishes within {@code 2^oldB} writes.
+ *
+ * <p>Iteration ({@link #collect}) walks each segment's hash space in bit-reversed order of the bucket
+ * bits, so every bucket of any size is one contiguous interval of the walk. Each step takes the
+ * interval of one current bucket, gathers its entries from wherever they live (an unevacuated old
+ * bucket or the new one), and keeps those at or after the cursor. Entries present throughout are
+ * therefore returned exactly once however the table resizes between steps, as Redis' SCAN cursor
+ * manages, but without SCAN's duplicates on shrink.
+ *
+ * <p>Deletion writes {@link BucketLayout#EMPTY_ONE} and turns a trailing run of empties into
+ * {@link BucketLayout#EMPTY_REST}, so lookups stop early (Go's {@code mapdelete}).
+ */
+final class HashTable {
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
+    private static final long LOAD_NUM = 13;
+    private static final long LOAD_DEN = 2;
+    private static final int MAX_LOG2_BUCKETS = 40;
+
+    /** Returned by {@link #collect} when a segment's walk is complete. */
+    static final long DONE = -1L;
+
+    final EntryHeap heap;
+    final BucketLayout layout;
+    private final MappedRegion region;
+    private final long headers;
+    final int segmentBits;
+    final int segments;
+    private final long seed;
+    final int keySize;
+    final int valueSize;
+    final boolean keyInline;
+    final boolean valueInline;
+    private final boolean checkOffsets;
+    private final boolean makeBeforeWrite;
+    final int initialLog2;
+
+    private final AtomicLong growths = new AtomicLong();
+    private final AtomicLong sameSizeGrowths = new AtomicLong();
+    private final AtomicLong shrinks = new AtomicLong();
+    private final AtomicLong evacuations = new AtomicLong();
+
+    HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
+            int initialLog2, boolean checkOffsets, boolean makeBeforeWrite) {
+        this.region = region;
+        this.heap = heap;
+        this.headers = headers;
+        this.segmentBits = segmentBits;
+        this.segments = 1 << segmentBits;
+        this.seed = seed;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.keyInline = keySize > 0;
+        this.valueInline = valueSize > 0;
+        int keySlot = keyInline ? keySize : Long.BYTES;
+        int valueSlot = valueInline ? valueSize : (keyInline ? Long.BYTES : 0);
+        this.layout = new BucketLayout(keySlot, valueSlot);
+        this.initialLog2 = initialLog2;
+        this.checkOffsets = checkOffsets;
+        this.makeBeforeWrite = makeBeforeWrite;
+        MemorySegment m = heap.mem();
+        for (int s = 0; s < segments; s++) {
+            m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+        }
+    }
+
+    // ---------------------------------------------------------------- hashing and addressing
+
+    long hashOf(MemorySegment key, long offset, long length) {
+        return Hashing.ofBytes(key, offset, length, seed);
+    }
+
+    long hashOfLong(long key) {
+        return Hashing.ofLong(key, seed);
+    }
+
+    int segmentOf(long hash) {
+        return segmentBits == 0 ? 0 : (int) ((hash << 8) >>> (64 - segmentBits));
+    }
+
+    long header(int seg) {
+        return headers + seg * SegmentHeader.SIZE;
+    }
+
+    // ---------------------------------------------------------------- seqlock stamp
+
+    /**
+     * Enters a segment as its only writer: the stamp goes from even to odd by CAS, so a second writer
+     * that overlaps is always caught.
+     */
+    long beginWrite(int seg) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        long s = (long) SegmentHeader.STAMP_HANDLE.getVolatile(m, h + SegmentHeader.STAMP);
+        if ((s & 1) != 0 || !SegmentHeader.STAMP_HANDLE.compareAndSet(m, h + SegmentHeader.STAMP, s, s + 1)) {
+            throw new ConcurrentWriteException("concurrent map writes: segment " + seg
+                    + " is being written by another thread (Concurrency.SINGLE_WRITER allows one writer at a time)");
+        }
+        return s + 1;
+    }
+
+    void endWrite(int seg, long stamp) {
+        SegmentHeader.STAMP_HANDLE.setRelease(heap.mem(), header(seg) + SegmentHeader.STAMP, stamp + 1);
+    }
+
+    /** Bumps the stamp around a write by a thread that holds the segment's lock. */
+    void bumpStamp(int seg) {
+        MemorySegment m = heap.mem();
+        long at = header(seg) + SegmentHeader.STAMP;
+        SegmentHeader.STAMP_HANDLE.setRelease(m, at, (long) SegmentHeader.STAMP_HANDLE.get(m, at) + 1);
+    }
+
+    long readStamp(int seg) {
+        return (long) SegmentHeader.STAMP_HANDLE.getAcquire(heap.mem(), header(seg) + SegmentHeader.STAMP);
+    }
+
+    long generation(int seg) {
+        return heap.mem().get(LONG, header(seg) + SegmentHeader.GENERATION);
+    }
+
+    long count(int seg) {
+        return heap.mem().get(LONG, header(seg) + SegmentHeader.COUNT);
+    }
+
+    // ---------------------------------------------------------------- lookup (mapaccess)
+
+    /**
+     * Finds a key.
+     *
+     * @param key the key's encoded bytes, or null when {@code keyBits} holds an 8-byte inline key
+     * @return the slot as {@code bucketOffset | slotIndex}, or -1 when absent
+     */
+    long find(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        if (buckets == 0) {
+            return -1;
+        }
+        long index = hash & mask(log2);
+        long b = buckets + index * layout.size;
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        if (old != 0) {
+            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            long oldIndex = hash & mask(oldLog2);
+            long ob = old + oldIndex * layout.size;
+            if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
+                b = ob;
+                index = oldIndex;
+            }
+        }
+        int top = BucketLayout.tophash(hash);
+        int chainLimit = noverflow(m, h);
+        for (int n = 0; ; n++) {
+            for (int i = 0; i < SLOTS; i++) {
+                int t = tophash(m, b, i);
+                if (t != top) {
+                    if (t == EMPTY_REST) {
+                        return -1;
+                    }
+                    continue;
+                }
+                if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                    return b | i;
+                }
+            }
+            b = overflow(m, seg, index, b);
+            if (b == 0) {
+                return -1;
+            }
+            if (n >= chainLimit) {
+                throw chainTooLong(seg, index, b, chainLimit);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- slot access
+
+    static long bucketOf(long slot) {
+        return slot & ~7L;
+    }
+
+    static int indexOf(long slot) {
+        return (int) (slot & 7);
+    }
+
+    /** @return the region offset of the slot's encoded value */
+    long valueOffset(int seg, long slot) {
+        MemorySegment m = heap.mem();
+        long b = bucketOf(slot);
+        int i = indexOf(slot);
+        if (valueInline) {
+            return layout.valueAt(b, i);
+        }
+        long ref = entryOf(m, seg, b, i);
+        return ref + EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
+    }
+
+    long valueLength(int seg, long slot) {
+        if (valueInline) {
+            return valueSize;
+        }
+        MemorySegment m = heap.mem();
+        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
+        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
+    }
+
+    long keyOffset(int seg, long slot) {
+        if (keyInline) {
+            return layout.keyAt(bucketOf(slot), indexOf(slot));
+        }
+        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
+    }
+
+    long keyLength(int seg, long slot) {
+        if (keyInline) {
+            return keySize;
+        }
+        MemorySegment m = heap.mem();
+        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
+        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
+    }
+
+    /** @return the entry the slot refers to, or 0 when both key and value are inline */
+    long entryOf(int seg, long slot) {
+        if (keyInline && valueInline) {
+            return 0;
+        }
+        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot));
+    }
+
+    // ---------------------------------------------------------------- insert (mapassign)
+
+    /**
+     * Inserts or updates. The caller holds the segment for writing.
+     *
+     * @param value the value's encoded bytes, or null when {@code valueBits} holds an 8-byte inline value
+     * @return whether the key was already present
+     */
+    boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+            MemorySegment value, long valueOffset, long valueLength, long valueBits) {
+        long h = header(seg);
+        makeIfNeeded(seg, h);
+        int top = BucketLayout.tophash(hash);
+        while (true) {
+            MemorySegment m = heap.mem();
+            int log2 = log2Buckets(m, seg, h);
+            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+                growWork(seg, h, hash & mask(log2));
+                m = heap.mem();
+            }
+            long index = hash & mask(log2);
+            long b = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) + index * layout.size;
+            long insertB = 0;
+            int insertI = 0;
+            int chainLimit = noverflow(m, h);
+            scan:
+            for (int n = 0; ; n++) {
+                for (int i = 0; i < SLOTS; i++) {
+                    int t = tophash(m, b, i);
+                    if (t != top) {
+                        if (BucketLayout.isEmpty(t) && insertB == 0) {
+                            insertB = b;
+                            insertI = i;
+                        }
+                        if (t == EMPTY_REST) {
+                            break scan;
+                        }
+                        continue;
+                    }
+                    if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                        updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits);
+                        return true;
+                    }
+                }
+                long next = overflow(m, seg, index, b);
+                if (next == 0) {
+                    break;
+                }
+                if (n >= chainLimit) {
+                    throw chainTooLong(seg, index, next, chainLimit);
+                }
+                b = next;
+            }
+            long count = m.get(LONG, h + SegmentHeader.COUNT);
+            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) == 0 && log2 < MAX_LOG2_BUCKETS
+                    && (overLoadFactor(count + 1, log2) || tooManyOverflowBuckets(noverflow(m, h), log2))) {
+                hashGrow(seg, h, overLoadFactor(count + 1, log2) ? log2 + 1 : log2);
+                continue;
+            }
+            if (insertB == 0) {
+                insertB = newOverflow(seg, h, b);
+                insertI = 0;
+                m = heap.mem();
+            }
+            writeNewSlot(m, insertB, insertI, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength,
+                    valueBits);
+            tophash(m, insertB, insertI, top);
+            m.set(LONG, h + SegmentHeader.COUNT, count + 1);
+            return false;
+        }
+    }
+
+    private void writeNewSlot(MemorySegment m, long b, int i, MemorySegment key, long keyOffset, long keyLength,
+            long keyBits, MemorySegment value, long valueOffset, long valueLength, long valueBits) {
+        if (keyInline) {
+            writeInline(m, layout.keyAt(b, i), keySize, key, keyOffset, keyBits);
+            if (valueInline) {
+                writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+            } else {
+                long ref = newEntry(null, 0, 0, value, valueOffset, valueLength);
+                heap.mem().set(SLOT_LONG, layout.valueAt(b, i), ref);
+            }
+        } else {
+            long ref = valueInline ? newEntry(key, keyOffset, keyLength, null, 0, 0)
+                    : newEntry(key, keyOffset, keyLength, value, valueOffset, valueLength);
+            MemorySegment now = heap.mem();
+            now.set(SLOT_LONG, layout.keyAt(b, i), ref);
+            if (valueInline) {
+                writeInline(now, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+            }
+        }
+    }
+
+    private void updateValue(MemorySegment m, int seg, long index, long b, int i, MemorySegment value,
+            long valueOffset, long valueLength, long valueBits) {
+        if (valueInline) {
+            writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+            return;
+        }
+        // Entries are immutable once published: write a new one, swing the slot, free the old one.
+        long slotOffset = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
+        long old = checkedEntry(m, seg, index, slotOffset);
+        long ref;
+        if (keyInline) {
+            ref = newEntry(null, 0, 0, value, valueOffset, valueLength);
+        } else {
+            long keyLength = Integer.toUnsignedLong(m.get(INT, old + EntryLayout.KEY_LENGTH));
+            ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength);
+        }
+        heap.mem().set(SLOT_LONG, slotOffset, ref);
+        heap.free(old);
+    }
+
+    private long newEntry(MemorySegment key, long keyOffset, long keyLength, MemorySegment value, long valueOffset,
+            long valueLength) {
+        if (keyLength > EntryLayout.MAX_PART || valueLength > EntryLayout.MAX_PART) {
+            throw new IllegalArgumentException("key or value too large: key " + keyLength + " bytes, value "
+                    + valueLength + " bytes, limit " + EntryLayout.MAX_PART + " bytes each");
+        }
+        long ref = heap.allocate(EntryLayout.DATA + keyLength + valueLength, BlockHeader.ENTRY);
+        // Allocating may grow the mapping: take the segment only now. A key copied from an old entry
+        // is read through the caller's older segment, which maps the same bytes at the same address.
+        MemorySegment m = heap.mem();
+        m.set(INT, ref + EntryLayout.KEY_LENGTH, (int) keyLength);
+        m.set(INT, ref + EntryLayout.VALUE_LENGTH, (int) valueLength);
+        if (keyLength > 0) {
+            MemorySegment.copy(key, keyOffset, m, ref + EntryLayout.DATA, keyLength);
+        }
+        if (valueLength > 0) {
+            MemorySegment.copy(value, valueOffset, m, ref + EntryLayout.DATA + keyLength, valueLength);
+        }
+        return ref;
+    }
+
+    private static void writeInline(MemorySegment m, long at, int size, MemorySegment src, long srcOffset, long bits) {
+        if (src == null) {
+            m.set(SLOT_LONG, at, bits);
+        } else {
+            MemorySegment.copy(src, srcOffset, m, at, size);
+        }
+    }
+
+    // ---------------------------------------------------------------- delete (mapdelete)
+
+    /** Removes a key. The caller holds the segment for writing. @return whether it was present */
+    boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+        long h = header(seg);
+        MemorySegment m = heap.mem();
+        int log2 = log2Buckets(m, seg, h);
+        if (bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) == 0) {
+            return false;
+        }
+        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+            growWork(seg, h, hash & mask(log2));
+            m = heap.mem();
+        }
+        long index = hash & mask(log2);
+        long start = m.get(LONG, h + SegmentHeader.BUCKETS) + index * layout.size;
+        int top = BucketLayout.tophash(hash);
+        int chainLimit = noverflow(m, h);
+        long b = start;
+        for (int n = 0; ; n++) {
+            for (int i = 0; i < SLOTS; i++) {
+                int t = tophash(m, b, i);
+                if (t != top) {
+                    if (t == EMPTY_REST) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (!keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                    continue;
+                }
+                long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
+                EntryHeap.zero(m, layout.keyAt(b, i), layout.keySlot);
+                EntryHeap.zero(m, layout.valueAt(b, i), layout.valueSlot);
+                tophash(m, b, i, EMPTY_ONE);
+                markEmptyRest(m, seg, index, start, b, i);
+                m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
+                bumpGeneration(m, h);
+                if (entry != 0) {
+                    heap.free(entry);
+                }
+                maybeShrink(seg, h);
+                return true;
+            }
+            b = overflow(m, seg, index, b);
+            if (b == 0) {
+                return false;
+            }
+            if (n >= chainLimit) {
+                throw chainTooLong(seg, index, b, chainLimit);
+            }
+        }
+    }
+
+    /** If slot (b, i) now ends the chain's live slots, turn the trailing run of empties into emptyRest. */
+    private void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
+        if (i == SLOTS - 1) {
+            long next = overflow(m, seg, index, b);
+            if (next != 0 && tophash(m, next, 0) != EMPTY_REST) {
+                return;
+            }
+        } else if (tophash(m, b, i + 1) != EMPTY_REST) {
+            return;
+        }
+        while (true) {
+            tophash(m, b, i, EMPTY_REST);
+            if (i == 0) {
+                if (b == start) {
+                    return;
+                }
+                long prev = start;
+                while (overflow(m, seg, index, prev) != b) {
+                    prev = overflow(m, seg, index, prev);
+                }
+                b = prev;
+                i = SLOTS - 1;
+            } else {
+                i--;
+            }
+            if (tophash(m, b, i) != EMPTY_ONE) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- growth (hashGrow, growWork, evacuate)
+
+    private static boolean overLoadFactor(long count, int log2) {
+        return count > SLOTS && count > LOAD_NUM * ((1L << log2) / LOAD_DEN);
+    }
+
+    private static boolean tooManyOverflowBuckets(long noverflow, int log2) {
+        return noverflow >= (1L << Math.min(log2, 15));
+    }
+
+    private void makeIfNeeded(int seg, long h) {
+        MemorySegment m = heap.mem();
+        if (m.get(LONG, h + SegmentHeader.BUCKETS) != 0) {
+            return;
+        }
+        if (m.get(LONG, h + SegmentHeader.COUNT) != 0) {
+            throw new IllegalStateException("segment " + seg + " holds " + m.get(LONG, h + SegmentHeader.COUNT)
+                    + " entries but has no bucket array: a write into an unmade map");
+        }
+        if (!makeBeforeWrite) {
+            // The hazard, on purpose: Go's "assignment to entry in nil map" without the panic.
+            return;
+        }
+        int log2 = log2Buckets(m, seg, h);
+        long array = heap.allocate(layout.size << log2, BlockHeader.BUCKETS);
+        heap.mem().set(LONG, h + SegmentHeader.BUCKETS, array);
+    }
+
+    private void hashGrow(int seg, long h, int newLog2) {
+        MemorySegment m = heap.mem();
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        long array = heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
+        m = heap.mem();
+        m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
+        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) log2);
+        m.set(LONG, h + SegmentHeader.BUCKETS, array);
+        m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
+        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        if (newLog2 > log2) {
+            growths.incrementAndGet();
+        } else if (newLog2 == log2) {
+            sameSizeGrowths.incrementAndGet();
+        } else {
+            shrinks.incrementAndGet();
+        }
+        bumpGeneration(m, h);
+    }
+
+    private void maybeShrink(int seg, long h) {
+        MemorySegment m = heap.mem();
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        if (log2 <= initialLog2 || m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+            return;
+        }
+        // Below a quarter of the grow threshold: after halving the load stays under half of it.
+        if (m.get(LONG, h + SegmentHeader.COUNT) * LOAD_DEN * 4 < LOAD_NUM * (1L << log2)) {
+            hashGrow(seg, h, log2 - 1);
+        }
+    }
+
+    private void growWork(int seg, long h, long newIndex) {
+        MemorySegment m = heap.mem();
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        if (oldLog2 <= log2) {
+            evacuate(seg, h, newIndex & mask(oldLog2));
+        } else {
+            evacuate(seg, h, newIndex);
+            evacuate(seg, h, newIndex + (1L << log2));
+        }
+        m = heap.mem();
+        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
+        }
+    }
+
+    /** Moves every entry of old bucket {@code oldIndex} (and its chain) into the new array. */
+    private void evacuate(int seg, long h, long oldIndex) {
+        MemorySegment m = heap.mem();
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        long old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long ob = old + oldIndex * layout.size;
+        if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
+            boolean doubling = oldLog2 < log2;
+            long xIndex = oldIndex & mask(log2);
+            long yIndex = xIndex + (1L << oldLog2);
+            long xb = chainLast(m, seg, xIndex, buckets + xIndex * layout.size);
+            int xi = firstFree(m, xb);
+            long yb = 0;
+            int yi = 0;
+            int chainLimit = noverflow(m, h);
+            long b = ob;
+            for (int n = 0; b != 0; n++) {
+                for (int i = 0; i < SLOTS; i++) {
+                    int t = tophash(m, b, i);
+                    if (BucketLayout.isEmpty(t)) {
+                        tophash(m, b, i, EVACUATED_EMPTY);
+                        continue;
+                    }
+                    if (BucketLayout.isEvacuated(t)) {
+                        throw corrupt(seg, oldIndex, b + i, "a tophash of a live or empty slot",
+                                "evacuation mark " + t + " inside an unevacuated bucket");
+                    }
+                    boolean useY = doubling && (hashAt(m, seg, oldIndex, b, i) & (1L << oldLog2)) != 0;
+                    long db;
+                    int di;
+                    if (useY) {
+                        if (yb == 0) {
+                            yb = chainLast(m, seg, yIndex, buckets + yIndex * layout.size);
+                            yi = firstFree(m, yb);
+                        }
+                        if (yi == SLOTS) {
+                            yb = newOverflow(seg, h, yb);
+                            yi = 0;
+                            m = heap.mem();
+                        }
+                        db = yb;
+                        di = yi++;
+                    } else {
+                        if (xi == SLOTS) {
+                            xb = newOverflow(seg, h, xb);
+                            xi = 0;
+                            m = heap.mem();
+                        }
+                        db = xb;
+                        di = xi++;
+                    }
+                    MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(db, di), layout.keySlot);
+                    MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(db, di), layout.valueSlot);
+                    tophash(m, db, di, t);
+                    tophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
+                }
+                long next = overflow(m, seg, oldIndex, b);
+                if (n > chainLimit) {
+                    throw chainTooLong(seg, oldIndex, next, chainLimit);
+                }
+                b = next;
+            }
+            // The old chain's overflow buckets are unreachable now: the primary bucket's marks say
+            // "look in the new array". Give them back at once rather than with the whole array.
+            long ovf = m.get(LONG, ob + layout.overflow);
+            m.set(LONG, ob + layout.overflow, 0);
+            int freed = 0;
+            while (ovf != 0) {
+                long next = m.get(LONG, ovf + layout.overflow);
+                heap.free(ovf);
+                freed++;
+                ovf = next;
+            }
+            m = heap.mem();
+            m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
+            evacuations.incrementAndGet();
+            bumpGeneration(m, h);
+        }
+        if (oldIndex == m.get(LONG, h + SegmentHeader.NEVACUATE)) {
+            advanceEvacuationMark(seg, h, old, oldLog2);
+        }
+    }
+
+    /** The last bucket of a chain: evacuation appends there, since destination chains stay packed. */
+    private long chainLast(MemorySegment m, int seg, long index, long b) {
+        int chainLimit = noverflow(m, header(seg));
+        for (int n = 0; ; n++) {
+            long next = overflow(m, seg, index, b);
+            if (next == 0) {
+                return b;
+            }
+            if (n >= chainLimit) {
+                throw chainTooLong(seg, index, next, chainLimit);
+            }
+            b = next;
+        }
+    }
+
+    /** @return the first emptyRest slot of bucket {@code b}, or {@link BucketLayout#SLOTS} when it is full */
+    private static int firstFree(MemorySegment m, long b) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (tophash(m, b, i) == EMPTY_REST) {
+                return i;
+            }
+        }
+        return SLOTS;
+    }
+
+    private void advanceEvacuationMark(int seg, long h, long old, int oldLog2) {
+        MemorySegment m = heap.mem();
+        long oldSize = 1L << oldLog2;
+        long next = m.get(LONG, h + SegmentHeader.NEVACUATE) + 1;
+        // Go bounds this scan so one write never does O(n) work; 1024 buckets as Go does.
+        long stop = Math.min(next + 1024, oldSize);
+        while (next < stop && BucketLayout.isEvacuated(tophash(m, old + next * layout.size, 0))) {
+            next++;
+        }
+        m.set(LONG, h + SegmentHeader.NEVACUATE, next);
+        if (next == oldSize) {
+            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
+            m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
+            bumpGeneration(m, h);
+            heap.free(old);
+        }
+    }
+
+    /** Runs growth to completion, so the segment has one array again. */
+    void finishGrowth(int seg) {
+        long h = header(seg);
+        MemorySegment m = heap.mem();
+        while (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
+            m = heap.mem();
+        }
+    }
+
+    private long newOverflow(int seg, long h, long last) {
+        long ovf = heap.allocate(layout.size, BlockHeader.OVERFLOW);
+        MemorySegment m = heap.mem();
+        m.set(LONG, last + layout.overflow, ovf);
+        m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) + 1);
+        return ovf;
+    }
+
+    private static void bumpGeneration(MemorySegment m, long h) {
+        m.set(LONG, h + SegmentHeader.GENERATION, m.get(LONG, h + SegmentHeader.GENERATION) + 1);
+    }
+
+    // ---------------------------------------------------------------- iteration
+
+    /** Receives the slots of one iteration step. */
+    interface SlotSink {
+        void accept(long slot);
+    }
+
+    /**
+     * One iteration step over a segment: reports every live slot whose bit-reversed bucket hash lies in
+     * {@code [cursor, end of the current bucket's interval)}. The caller holds the segment.
+     *
+     * @param cursor where the walk stands, 0 at the start
+     * @return the next cursor, or {@link #DONE}
+     */
+    long collect(int seg, long cursor, SlotSink sink) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long span = log2 == 0 ? 0 : (1L << (64 - log2));
+        long lo = log2 == 0 ? 0 : cursor & -span;
+        long hi = lo + span;
+        if (buckets == 0) {
+            return hi == 0 ? DONE : hi;
+        }
+        long index = Long.reverse(cursor) & mask(log2);
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        if (old != 0) {
+            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            if (oldLog2 <= log2) {
+                collectChain(m, seg, old, index & mask(oldLog2), cursor, hi, sink, true);
+            } else {
+                collectChain(m, seg, old, index, cursor, hi, sink, true);
+                collectChain(m, seg, old, index + (1L << log2), cursor, hi, sink, true);
+            }
+        }
+        collectChain(m, seg, buckets, index, cursor, hi, sink, false);
+        return hi == 0 ? DONE : hi;
+    }
+
+    private void collectChain(MemorySegment m, int seg, long array, long index, long cursor, long hi, SlotSink sink,
+            boolean skipIfEvacuated) {
+        long b = array + index * layout.size;
+        if (skipIfEvacuated && BucketLayout.isEvacuated(tophash(m, b, 0))) {
+            return;
+        }
+        int chainLimit = noverflow(m, header(seg));
+        for (int n = 0; b != 0; n++) {
+            for (int i = 0; i < SLOTS; i++) {
+                int t = tophash(m, b, i);
+                if (t < BucketLayout.MIN_TOPHASH) {
+                    continue;
+                }
+                long r = Long.reverse(hashAt(m, seg, index, b, i));
+                if (Long.compareUnsigned(r, cursor) >= 0 && (hi == 0 || Long.compareUnsigned(r, hi) < 0)) {
+                    sink.accept(b | i);
+                }
+            }
+            long next = overflow(m, seg, index, b);
+            if (n >= chainLimit && next != 0) {
+                throw chainTooLong(seg, index, next, chainLimit);
+            }
+            b = next;
+        }
+    }
+
+    // ---------------------------------------------------------------- clear, stats, verify
+
+    /** Empties every segment and gives the whole heap back. The caller holds every segment. */
+    void clear() {
+        MemorySegment m = heap.mem();
+        for (int s = 0; s < segments; s++) {
+            long h = header(s);
+            long generation = m.get(LONG, h + SegmentHeader.GENERATION);
+            long stamp = m.get(LONG, h + SegmentHeader.STAMP);
+            m.asSlice(h, SegmentHeader.SIZE).fill((byte) 0);
+            m.set(LONG, h + SegmentHeader.STAMP, stamp);
+            m.set(LONG, h + SegmentHeader.GENERATION, generation + 1);
+            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+        }
+        heap.reset();
+    }
+
+    int log2Buckets(int seg) {
+        MemorySegment m = heap.mem();
+        return log2Buckets(m, seg, header(seg));
+    }
+
+    boolean isMade(int seg) {
+        return heap.mem().get(LONG, header(seg) + SegmentHeader.BUCKETS) != 0;
+    }
+
+    int overflowBuckets(int seg) {
+        return heap.mem().get(INT, header(seg) + SegmentHeader.NOVERFLOW);
+    }
+
+    long growths() {
+        return growths.get();
+    }
+
+    long sameSizeGrowths() {
+        return sameSizeGrowths.get();
+    }
+
+    long shrinks() {
+        return shrinks.get();
+    }
+
+    long evacuations() {
+        return evacuations.get();
+    }
+
+    /**
+     * Checks one segment completely: arrays, chains, tophashes against recomputed hashes, entries and
+     * counts. The caller holds the segment.
+     *
+     * @return [entries, buckets] checked
+     */
+    long[] verify(int seg, List<Problem> problems) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        long entries = 0;
+        long bucketCount = 0;
+        long overflowSeen = 0;
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
+        long count = m.get(LONG, h + SegmentHeader.COUNT);
+        long noverflow = Integer.toUnsignedLong(m.get(INT, h + SegmentHeader.NOVERFLOW));
+        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
+            problems.add(new Problem(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
+                    Integer.toString(log2)));
+            return new long[] {0, 0};
+        }
+        if (buckets == 0) {
+            if (count != 0) {
+                problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count 0 in an unmade segment",
+                        Long.toString(count)));
+            }
+            return new long[] {0, 0};
+        }
+        if (!arrayOk(m, buckets, log2)) {
+            problems.add(new Problem(seg, -1, h + SegmentHeader.BUCKETS, "a bucket array of 2^" + log2
+                    + " buckets in heap " + heap.range(), describe(m, buckets)));
+            return new long[] {0, 0};
+        }
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        if (old != 0) {
+            if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1 || !arrayOk(m, old, oldLog2)) {
+                problems.add(new Problem(seg, -1, h + SegmentHeader.OLDBUCKETS,
+                        "an old bucket array of 2^" + oldLog2 + " buckets (B=" + log2 + ")", describe(m, old)));
+                return new long[] {0, 0};
+            }
+            for (long i = 0; i < (1L << oldLog2); i++) {
+                long[] r = verifyChain(m, seg, old, oldLog2, i, true, noverflow, problems);
+                entries += r[0];
+                bucketCount += r[1];
+                overflowSeen += r[2];
+            }
+        }
+        for (long i = 0; i < (1L << log2); i++) {
+            long[] r = verifyChain(m, seg, buckets, log2, i, false, noverflow, problems);
+            entries += r[0];
+            bucketCount += r[1];
+            overflowSeen += r[2];
+        }
+        if (entries != count) {
+            problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count = " + entries + " reachable entries",
+                    Long.toString(count)));
+        }
+        if (overflowSeen != noverflow) {
+            problems.add(new Problem(seg, -1, h + SegmentHeader.NOVERFLOW,
+                    "noverflow = " + overflowSeen + " reachable overflow buckets", Long.toString(noverflow)));
+        }
+        return new long[] {entries, bucketCount};
+    }
+
+    private long[] verifyChain(MemorySegment m, int seg, long array, int log2, long index, boolean old, long noverflow,
+            List<Problem> problems) {
+        long b = array + index * layout.size;
+        long entries = 0;
+        long bucketCount = 0;
+        long overflowBuckets = 0;
+        int first = tophash(m, b, 0);
+        if (old && BucketLayout.isEvacuated(first)) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (!BucketLayout.isEvacuated(tophash(m, b, i))) {
+                    problems.add(new Problem(seg, index, b + i, "an evacuation mark in every slot of evacuated old bucket",
+                            "tophash " + tophash(m, b, i)));
+                }
+            }
+            return new long[] {0, 1, 0};
+        }
+        boolean rest = false;
+        for (long n = 0; b != 0; n++) {
+            bucketCount++;
+            for (int i = 0; i < SLOTS; i++) {
+                int t = tophash(m, b, i);
+                if (rest && t != EMPTY_REST) {
+                    problems.add(new Problem(seg, index, b + i, "emptyRest after an emptyRest", "tophash " + t));
+                }
+                if (t == EMPTY_REST) {
+                    rest = true;
+                    continue;
+                }
+                if (t == EMPTY_ONE) {
+                    continue;
+                }
+                if (BucketLayout.isEvacuated(t)) {
+                    problems.add(new Problem(seg, index, b + i, "a live or empty tophash", "evacuation mark " + t));
+                    continue;
+                }
+                try {
+                    long hash = hashAt(m, seg, index, b, i);
+                    if (BucketLayout.tophash(hash) != t) {
+                        problems.add(new Problem(seg, index, b + i, "tophash " + BucketLayout.tophash(hash)
+                                + " of the stored key", "tophash " + t));
+                    } else if ((hash & mask(log2)) != index || segmentOf(hash) != seg) {
+                        problems.add(new Problem(seg, index, b + i, "a key hashing to segment " + seg + ", bucket " + index,
+                                "segment " + segmentOf(hash) + ", bucket " + (hash & mask(log2))));
+                    } else {
+                        if (!valueInline) {
+                            entryOf(m, seg, b, i);
+                        }
+                        entries++;
+                    }
+                } catch (CorruptedStoreException e) {
+                    long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
+                    problems.add(new Problem(seg, index, slot, "a sound entry reference", e.getMessage()));
+                }
+            }
+            long next = m.get(LONG, b + layout.overflow);
+            if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
+                problems.add(new Problem(seg, index, b + layout.overflow, "0 or an overflow bucket in heap " + heap.range(),
+                        describe(m, next)));
+                break;
+            }
+            if (next != 0) {
+                overflowBuckets++;
+            }
+            if (n > noverflow) {
+                problems.add(new Problem(seg, index, b, "a chain of at most " + noverflow + " overflow buckets",
+                        "a longer or cyclic chain"));
+                break;
+            }
+            b = next;
+        }
+        return new long[] {entries, bucketCount, overflowBuckets};
+    }
+
+    // ---------------------------------------------------------------- checked reads of offsets
+
+    private int log2Buckets(MemorySegment m, int seg, long h) {
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
+            throw corrupt(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
+                    Integer.toString(log2));
+        }
+        return log2;
+    }
+
+    private long bucketArray(MemorySegment m, int seg, long h, long field, int log2) {
+        long array = m.get(LONG, h + field);
+        if (checkOffsets && array != 0 && !arrayOk(m, array, log2)) {
+            throw corrupt(seg, -1, h + field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
+                    describe(m, array));
+        }
+        return array;
+    }
+
+    private boolean arrayOk(MemorySegment m, long array, int log2) {
+        long pageSize = MappedRegion.pageSize();
+        return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
+                && (array - BlockHeader.LARGE_PAYLOAD_OFFSET) % pageSize == 0
+                && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
+    }
+
+    private int noverflow(MemorySegment m, long h) {
+        return m.get(INT, h + SegmentHeader.NOVERFLOW);
+    }
+
+    private long overflow(MemorySegment m, int seg, long index, long b) {
+        long next = m.get(LONG, b + layout.overflow);
+        if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
+            throw corrupt(seg, index, b + layout.overflow, "0 or an overflow bucket in heap " + heap.range(),
+                    describe(m, next));
+        }
+        return next;
+    }
+
+    private long entryOf(MemorySegment m, int seg, long b, int i) {
+        long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
+        return checkedEntry(m, seg, -1, slot);
+    }
+
+    private long checkedEntry(MemorySegment m, int seg, long index, long slotOffset) {
+        long ref = m.get(SLOT_LONG, slotOffset);
+        if (!heap.isValid(ref, BlockHeader.ENTRY)) {
+            throw corrupt(seg, index, slotOffset, "an entry in heap " + heap.range(), describe(m, ref));
+        }
+        if (checkOffsets) {
+            long length = EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH))
+                    + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
+            long capacity = heap.capacity(ref);
+            if (length > capacity) {
+                throw corrupt(seg, index, ref, "an entry of at most " + capacity + " bytes",
+                        "lengths adding up to " + length + " bytes");
+            }
+        }
+        return ref;
+    }
+
+    private boolean keyEquals(MemorySegment m, int seg, long index, long b, int i, MemorySegment key, long keyOffset,
+            long keyLength, long keyBits) {
+        if (keyInline) {
+            long at = layout.keyAt(b, i);
+            if (key == null) {
+                return m.get(SLOT_LONG, at) == keyBits;
+            }
+            return MemorySegment.mismatch(m, at, at + keySize, key, keyOffset, keyOffset + keySize) == -1;
+        }
+        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
+        if (Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)) != keyLength) {
+            return false;
+        }
+        long at = ref + EntryLayout.DATA;
+        return MemorySegment.mismatch(m, at, at + keyLength, key, keyOffset, keyOffset + keyLength) == -1;
+    }
+
+    private long hashAt(MemorySegment m, int seg, long index, long b, int i) {
+        if (keyInline) {
+            long at = layout.keyAt(b, i);
+            return keySize == Long.BYTES ? Hashing.ofLong(m.get(SLOT_LONG, at), seed)
+                    : Hashing.ofBytes(m, at, keySize, seed);
+        }
+        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
+        return Hashing.ofBytes(m, ref + EntryLayout.DATA, Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)),
+                seed);
+    }
+
+    private static int tophash(MemorySegment m, long b, int i) {
+        return m.get(BYTE, b + i) & 0xFF;
+    }
+
+    private static void tophash(MemorySegment m, long b, int i, int value) {
+        m.set(BYTE, b + i, (byte) value);
+    }
+
+    private static long mask(int log2) {
+        return (1L << log2) - 1;
+    }
+
+    private CorruptedStoreException chainTooLong(int seg, long index, long at, int limit) {
+        return corrupt(seg, index, at, "a chain of at most " + limit + " overflow buckets (noverflow)",
+                "a longer or cyclic chain");
+    }
+
+    private String describe(MemorySegment m, long offset) {
+        if (offset < heap.heapStart() + BlockHeader.SIZE || offset >= Math.min(heap.top(), m.byteSize())) {
+            return "0x" + Long.toHexString(offset) + " (outside the heap)";
+        }
+        if ((offset & 7) != 0) {
+            return "0x" + Long.toHexString(offset) + " (misaligned)";
+        }
+        return "0x" + Long.toHexString(offset) + " (block kind: "
+                + BlockHeader.kindName(m.get(BYTE, offset + BlockHeader.KIND)) + ")";
+    }
+
+    CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
+        String mapping = AddressMap.find(region.address() + Math.max(0, offset)).map(Object::toString)
+                .orElse("no mapping");
+        return new CorruptedStoreException("corrupted store: segment " + seg + ", bucket "
+                + (index < 0 ? "-" : Long.toString(index)) + ", offset 0x" + Long.toHexString(offset) + ": expected "
+                + expected + ", found " + found + "; mapping: " + mapping);
+    }
+}
