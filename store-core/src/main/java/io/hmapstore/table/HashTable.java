@@ -72,6 +72,7 @@ final class HashTable {
     private final boolean checkOffsets;
     private final boolean makeBeforeWrite;
     final int initialLog2;
+    private final long pageMask = MappedRegion.pageSize() - 1;
 
     private final AtomicLong growths = new AtomicLong();
     private final AtomicLong sameSizeGrowths = new AtomicLong();
@@ -994,9 +995,8 @@ final class HashTable {
     }
 
     private boolean arrayOk(MemorySegment m, long array, int log2) {
-        long pageSize = MappedRegion.pageSize();
         return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
-                && (array - BlockHeader.LARGE_PAYLOAD_OFFSET) % pageSize == 0
+                && ((array - BlockHeader.LARGE_PAYLOAD_OFFSET) & pageMask) == 0
                 && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
     }
 
