@@ -118,6 +118,13 @@ final class EntryHeap {
     synchronized void free(long payload) {
         MemorySegment m = mem;
         int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        StoreEvents.Retire retire = new StoreEvents.Retire();
+        if (retire.shouldCommit()) {
+            retire.offset = payload;
+            retire.bytes = capacity(payload) + BlockHeader.SIZE;
+            retire.kind = BlockHeader.kindName(m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND));
+            retire.commit();
+        }
         m.set(INT, payload + BlockHeader.GENERATION, 0);
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
         if (sizeClass == BlockHeader.LARGE_CLASS) {
@@ -127,10 +134,7 @@ final class EntryHeap {
             bytesInUse -= bytes;
             largeBytesByPages.merge(bytes, -bytes, Long::sum);
             retiredBytes += bytes;
-            if (policy != ReleasePolicy.KEEP) {
-                region.release(start, bytes, policy);
-                releasedBytes.merge(policy, bytes, Long::sum);
-            }
+            release(start, bytes);
             largeStack(log2Pages).push(start);
         } else {
             long size = CLASS_SIZES[sizeClass];
@@ -187,9 +191,8 @@ final class EntryHeap {
      */
     synchronized void reset() {
         long used = top - heapStart;
-        if (used > 0 && policy != ReleasePolicy.KEEP) {
-            region.release(heapStart, used, policy);
-            releasedBytes.merge(policy, used, Long::sum);
+        if (used > 0) {
+            release(heapStart, used);
         }
         retiredBytes += bytesInUse;
         dirtyUntil = policyZeroes ? heapStart : Math.max(dirtyUntil, top);
@@ -201,6 +204,22 @@ final class EntryHeap {
         java.util.Arrays.fill(bytesByClass, 0);
         java.util.Arrays.fill(freeLarge, null);
         largeBytesByPages.clear();
+    }
+
+    private void release(long offset, long bytes) {
+        if (policy == ReleasePolicy.KEEP) {
+            return;
+        }
+        StoreEvents.Release event = new StoreEvents.Release();
+        event.begin();
+        region.release(offset, bytes, policy);
+        releasedBytes.merge(policy, bytes, Long::sum);
+        if (event.shouldCommit()) {
+            event.offset = offset;
+            event.bytes = bytes;
+            event.policy = policy.name();
+            event.commit();
+        }
     }
 
     synchronized long bytesInUse() {

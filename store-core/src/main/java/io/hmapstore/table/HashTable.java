@@ -535,6 +535,15 @@ final class HashTable {
         m.set(LONG, h + SegmentHeader.BUCKETS, array);
         m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
         m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        StoreEvents.Grow event = new StoreEvents.Grow();
+        if (event.shouldCommit()) {
+            event.segment = seg;
+            event.oldLog2Buckets = log2;
+            event.newLog2Buckets = newLog2;
+            event.entries = m.get(LONG, h + SegmentHeader.COUNT);
+            event.overflowBuckets = noverflow(m, h);
+            event.commit();
+        }
         if (newLog2 > log2) {
             growths.incrementAndGet();
         } else if (newLog2 == log2) {
@@ -652,6 +661,13 @@ final class HashTable {
             m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
             evacuations.incrementAndGet();
             bumpGeneration(m, h);
+            StoreEvents.Evacuate event = new StoreEvents.Evacuate();
+            if (event.shouldCommit()) {
+                event.segment = seg;
+                event.oldBucket = oldIndex;
+                event.overflowFreed = freed;
+                event.commit();
+            }
         }
         if (oldIndex == m.get(LONG, h + SegmentHeader.NEVACUATE)) {
             advanceEvacuationMark(seg, h, old, oldLog2);
@@ -1094,8 +1110,17 @@ final class HashTable {
     CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
         String mapping = AddressMap.find(region.address() + Math.max(0, offset)).map(Object::toString)
                 .orElse("no mapping");
-        return new CorruptedStoreException("corrupted store: segment " + seg + ", bucket "
-                + (index < 0 ? "-" : Long.toString(index)) + ", offset 0x" + Long.toHexString(offset) + ": expected "
-                + expected + ", found " + found + "; mapping: " + mapping);
+        String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
+                + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
+                + "; mapping: " + mapping;
+        StoreEvents.Corruption event = new StoreEvents.Corruption();
+        if (event.shouldCommit()) {
+            event.segment = seg;
+            event.bucket = index;
+            event.offset = offset;
+            event.message = message;
+            event.commit();
+        }
+        return new CorruptedStoreException(message);
     }
 }

@@ -785,6 +785,14 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             long now = current();
             if (now != stamp) {
+                StoreEvents.StaleAccess event = new StoreEvents.StaleAccess();
+                if (event.shouldCommit()) {
+                    event.segment = seg;
+                    event.offset = offset;
+                    event.held = stamp;
+                    event.found = now;
+                    event.commit();
+                }
                 throw new StaleViewException("stale value view: segment " + seg + ", value at offset 0x"
                         + Long.toHexString(offset) + " (" + (entry != 0 ? "entry 0x" + Long.toHexString(entry)
                                 : "inline slot") + "): stamp " + stamp + " held, " + now

@@ -1,0 +1,88 @@
+package io.hmapstore.table;
+
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/**
+ * The store's JFR events, so {@code jcmd <pid> JFR.start} shows growth, evacuation, retirement,
+ * release, stale views and corruption as Go's {@code gctrace} and pprof would. Events that are not
+ * enabled cost a field read: each site asks {@code shouldCommit()} before it fills anything in.
+ */
+final class StoreEvents {
+    private StoreEvents() {
+    }
+
+    /** A segment started to double, grow at the same size, or halve. */
+    @Name("io.hmapstore.Grow")
+    @Label("Grow")
+    @Category({"hmapstore", "Table"})
+    @Description("A segment's bucket array is replaced by one of another (or the same) size; evacuation follows")
+    @StackTrace(false)
+    static final class Grow extends Event {
+        @Label("Segment") int segment;
+        @Label("Old B") int oldLog2Buckets;
+        @Label("New B") int newLog2Buckets;
+        @Label("Entries") long entries;
+        @Label("Overflow buckets") int overflowBuckets;
+    }
+
+    /** One old bucket (and its chain) moved to the new array. */
+    @Name("io.hmapstore.Evacuate")
+    @Label("Evacuate")
+    @Category({"hmapstore", "Table"})
+    @StackTrace(false)
+    static final class Evacuate extends Event {
+        @Label("Segment") int segment;
+        @Label("Old bucket") long oldBucket;
+        @Label("Overflow buckets freed") int overflowFreed;
+    }
+
+    /** A block left use: an old bucket array, an overflow bucket or an entry. */
+    @Name("io.hmapstore.Retire")
+    @Label("Retire")
+    @Category({"hmapstore", "Memory"})
+    @StackTrace(false)
+    static final class Retire extends Event {
+        @Label("Offset") long offset;
+        @Label("Bytes") @DataAmount long bytes;
+        @Label("Kind") String kind;
+    }
+
+    /** Memory handed to the release policy; the event's duration is the call's. */
+    @Name("io.hmapstore.Release")
+    @Label("Release")
+    @Category({"hmapstore", "Memory"})
+    @StackTrace(false)
+    static final class Release extends Event {
+        @Label("Offset") long offset;
+        @Label("Bytes") @DataAmount long bytes;
+        @Label("Policy") String policy;
+    }
+
+    /** A view was used after its memory was retired or reused, and refused. */
+    @Name("io.hmapstore.StaleAccess")
+    @Label("Stale access")
+    @Category({"hmapstore", "Guards"})
+    static final class StaleAccess extends Event {
+        @Label("Segment") int segment;
+        @Label("Offset") long offset;
+        @Label("Stamp held") long held;
+        @Label("Stamp found") long found;
+    }
+
+    /** An impossible offset or field was found and not followed. */
+    @Name("io.hmapstore.Corruption")
+    @Label("Corruption")
+    @Category({"hmapstore", "Guards"})
+    static final class Corruption extends Event {
+        @Label("Segment") int segment;
+        @Label("Bucket") long bucket;
+        @Label("Offset") long offset;
+        @Label("Message") String message;
+    }
+}
