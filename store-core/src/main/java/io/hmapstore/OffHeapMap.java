@@ -139,6 +139,7 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         private WriteGuard<? super K, ? super V> writeGuard;
         private long seed = Double.doubleToLongBits(Math.random()) ^ System.nanoTime();
         private long reserveBytes = 64L << 30;
+        private boolean verifyReuse;
 
         private Builder(Codec<K> keys, Codec<V> values) {
             this.keys = Objects.requireNonNull(keys, "keys codec");
@@ -241,6 +242,18 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         }
 
         /**
+         * Checking mode: every reused block is scanned as it is handed out and its non-zero bytes are
+         * counted in {@link StoreStats#reusedNonZeroBytes()}. Costs a pass over reused memory; for
+         * tests and the harness.
+         *
+         * @return this
+         */
+        public Builder<K, V> verifyReuse() {
+            this.verifyReuse = true;
+            return this;
+        }
+
+        /**
          * Creates the store (or, with {@link #persistTo}, opens and recovers an existing file).
          *
          * @return the open store
@@ -251,7 +264,7 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
                         "persistTo(" + file + "): file-backed stores are not implemented yet; omit persistTo for an anonymous store");
             }
             return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, releasePolicy, concurrency,
-                    disabledGuards.clone(), writeGuard, seed, reserveBytes));
+                    disabledGuards.clone(), writeGuard, seed, reserveBytes, verifyReuse));
         }
     }
 }

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param retiredBytes bytes retired (old arrays, freed overflow buckets and entries)
  * @param releasedBytes bytes handed to the release policy, by policy
  * @param bytesBySizeClass bytes in use by entry-heap size class (block size → bytes)
+ * @param reusedNonZeroBytes with {@link OffHeapMap.Builder#verifyReuse()}: non-zero bytes found in
+ *     reused memory as it was handed out — the pollution hazard; 0 while ZERO_ON_REUSE is on
  */
 public record StoreStats(
         long entries,
@@ -40,5 +42,6 @@ public record StoreStats(
         long residentBytes,
         long retiredBytes,
         Map<ReleasePolicy, Long> releasedBytes,
-        Map<Long, Long> bytesBySizeClass) {
+        Map<Long, Long> bytesBySizeClass,
+        long reusedNonZeroBytes) {
 }

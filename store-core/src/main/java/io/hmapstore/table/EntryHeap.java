@@ -45,6 +45,9 @@ final class EntryHeap {
     private final ReleasePolicy policy;
     private final boolean policyZeroes;
     private final boolean zeroOnReuse;
+    /** Checking mode: count the non-zero bytes of every reused block as it is handed out. */
+    private final boolean verifyReuse;
+    private long reusedNonZeroBytes;
     private final boolean checkOffsets;
 
     private volatile MemorySegment mem;
@@ -63,7 +66,8 @@ final class EntryHeap {
     private long retiredBytes;
     private final EnumMap<ReleasePolicy, Long> releasedBytes = new EnumMap<>(ReleasePolicy.class);
 
-    EntryHeap(MappedRegion region, long heapStart, ReleasePolicy policy, boolean zeroOnReuse, boolean checkOffsets) {
+    EntryHeap(MappedRegion region, long heapStart, ReleasePolicy policy, boolean zeroOnReuse, boolean checkOffsets,
+            boolean verifyReuse) {
         this.region = region;
         this.pageSize = MappedRegion.pageSize();
         assert heapStart % pageSize == 0 : "heap must start on a page: " + heapStart;
@@ -73,6 +77,7 @@ final class EntryHeap {
         this.policy = policy;
         this.policyZeroes = policy.guaranteesZeros(region.isFileBacked());
         this.zeroOnReuse = zeroOnReuse;
+        this.verifyReuse = verifyReuse;
         this.checkOffsets = checkOffsets;
         this.mem = region.segment();
     }
@@ -222,6 +227,31 @@ final class EntryHeap {
         }
     }
 
+    /** Counts what a reused block still holds when it is handed out: 0 unless ZERO_ON_REUSE is off. */
+    private void checkReused(long offset, long length) {
+        if (!verifyReuse || length <= 0) {
+            return;
+        }
+        MemorySegment m = mem;
+        long i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            long w = m.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + i);
+            if (w != 0) {
+                for (int b = 0; b < Long.BYTES; b++, w >>>= 8) {
+                    reusedNonZeroBytes += (w & 0xFF) != 0 ? 1 : 0;
+                }
+            }
+        }
+        for (; i < length; i++) {
+            reusedNonZeroBytes += m.get(ValueLayout.JAVA_BYTE, offset + i) != 0 ? 1 : 0;
+        }
+    }
+
+    /** @return non-zero bytes found in reused blocks as they were handed out (checking mode only) */
+    synchronized long reusedNonZeroBytes() {
+        return reusedNonZeroBytes;
+    }
+
     synchronized long bytesInUse() {
         return bytesInUse;
     }
@@ -282,6 +312,7 @@ final class EntryHeap {
             if (zeroOnReuse) {
                 zero(m, payload, size - BlockHeader.SIZE);
             }
+            checkReused(payload, size - BlockHeader.SIZE);
         } else {
             if (slabCursor[sizeClass] + size > slabLimit[sizeClass]) {
                 long slab = allocateLarge(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET, false);
@@ -320,12 +351,17 @@ final class EntryHeap {
             if (zeroOnReuse && !policyZeroes) {
                 mem.asSlice(start, bytes).fill((byte) 0);
             }
+            checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
         } else {
             start = top;
             ensureMapped(start + bytes);
             top = start + bytes;
-            if (zeroOnReuse && start < dirtyUntil) {
-                mem.asSlice(start, Math.min(bytes, dirtyUntil - start)).fill((byte) 0);
+            if (start < dirtyUntil) {
+                long dirty = Math.min(bytes, dirtyUntil - start);
+                if (zeroOnReuse) {
+                    mem.asSlice(start, dirty).fill((byte) 0);
+                }
+                checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, dirty - BlockHeader.LARGE_PAYLOAD_OFFSET);
             }
         }
         if (counted) {

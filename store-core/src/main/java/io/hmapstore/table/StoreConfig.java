@@ -19,6 +19,7 @@ import java.util.Set;
  * @param writeGuard user check before writes, or null
  * @param seed hash seed
  * @param reserveBytes address space reserved for the region
+ * @param verifyReuse checking mode: count non-zero bytes in reused memory
  * @param <K> key type
  * @param <V> value type
  */
@@ -31,7 +32,8 @@ public record StoreConfig<K, V>(
         Set<Guard> disabledGuards,
         WriteGuard<? super K, ? super V> writeGuard,
         long seed,
-        long reserveBytes) {
+        long reserveBytes,
+        boolean verifyReuse) {
 
     /**
      * @param guard a guard

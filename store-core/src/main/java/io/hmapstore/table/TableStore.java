@@ -97,7 +97,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.region = MappedRegion.anonymous(heapStart + EntryHeap.SLAB_BYTES, config.reserveBytes());
         try {
             this.heap = new EntryHeap(region, heapStart, policy, config.guarded(Guard.ZERO_ON_REUSE),
-                    config.guarded(Guard.OFFSET_CHECK));
+                    config.guarded(Guard.OFFSET_CHECK), config.verifyReuse());
             writeHeader(region.segment(), segmentBits, config.seed());
             this.table = new HashTable(region, heap, headers, segmentBits, config.seed(), keys.fixedSize(),
                     values.fixedSize(), initialLog2, config.guarded(Guard.OFFSET_CHECK),
@@ -871,7 +871,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 buckets == 0 ? 0 : (double) entries / buckets, table.growths(), table.sameSizeGrowths(),
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 region.residentBytes(0, region.size()), heap.retiredBytes(), heap.releasedBytes(),
-                heap.bytesBySizeClass());
+                heap.bytesBySizeClass(), heap.reusedNonZeroBytes());
     }
 
     @Override
