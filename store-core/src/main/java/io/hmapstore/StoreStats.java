@@ -25,6 +25,7 @@ import java.util.Map;
  * @param bytesBySizeClass bytes in use by entry-heap size class (block size → bytes)
  * @param reusedNonZeroBytes with {@link OffHeapMap.Builder#verifyReuse()}: non-zero bytes found in
  *     reused memory as it was handed out — the pollution hazard; 0 while ZERO_ON_REUSE is on
+ * @param releaseNanos time spent inside release-policy calls ({@code madvise}, {@code fallocate}, ...)
  */
 public record StoreStats(
         long entries,
@@ -43,5 +44,6 @@ public record StoreStats(
         long retiredBytes,
         Map<ReleasePolicy, Long> releasedBytes,
         Map<Long, Long> bytesBySizeClass,
-        long reusedNonZeroBytes) {
+        long reusedNonZeroBytes,
+        long releaseNanos) {
 }

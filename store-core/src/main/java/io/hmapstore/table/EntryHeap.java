@@ -48,6 +48,8 @@ final class EntryHeap {
     /** Checking mode: count the non-zero bytes of every reused block as it is handed out. */
     private final boolean verifyReuse;
     private long reusedNonZeroBytes;
+    private long releaseNanos;
+    private boolean hugePages;
     private final boolean checkOffsets;
 
     private volatile MemorySegment mem;
@@ -217,7 +219,9 @@ final class EntryHeap {
         }
         StoreEvents.Release event = new StoreEvents.Release();
         event.begin();
+        long start = System.nanoTime();
         region.release(offset, bytes, policy);
+        releaseNanos += System.nanoTime() - start;
         releasedBytes.merge(policy, bytes, Long::sum);
         if (event.shouldCommit()) {
             event.offset = offset;
@@ -245,6 +249,17 @@ final class EntryHeap {
         for (; i < length; i++) {
             reusedNonZeroBytes += m.get(ValueLayout.JAVA_BYTE, offset + i) != 0 ? 1 : 0;
         }
+    }
+
+    /** @return nanoseconds spent inside release-policy calls */
+    synchronized long releaseNanos() {
+        return releaseNanos;
+    }
+
+    /** Advises transparent huge pages (MADV_HUGEPAGE) for the heap, now and as the mapping grows. */
+    synchronized void adviseHugePages() {
+        hugePages = true;
+        region.adviseHugePages(heapStart, region.size() - heapStart);
     }
 
     /** @return non-zero bytes found in reused blocks as they were handed out (checking mode only) */
@@ -387,8 +402,12 @@ final class EntryHeap {
         // Grow geometrically so a growing table maps new memory O(log n) times, not once per block.
         long target = Math.max(end, Math.min(region.maxSize(), region.size() * 2));
         target = (target + pageSize - 1) / pageSize * pageSize;
+        long before = region.size();
         region.grow(Math.min(target, region.maxSize()));
         mem = region.segment();
+        if (hugePages) {
+            region.adviseHugePages(before, region.size() - before);
+        }
     }
 
     private LongStack largeStack(int log2Pages) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param seed hash seed
  * @param reserveBytes address space reserved for the region
  * @param verifyReuse checking mode: count non-zero bytes in reused memory
+ * @param hugePages advise transparent huge pages for the heap
  * @param <K> key type
  * @param <V> value type
  */
@@ -33,7 +34,8 @@ public record StoreConfig<K, V>(
         WriteGuard<? super K, ? super V> writeGuard,
         long seed,
         long reserveBytes,
-        boolean verifyReuse) {
+        boolean verifyReuse,
+        boolean hugePages) {
 
     /**
      * @param guard a guard

@@ -98,6 +98,9 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         try {
             this.heap = new EntryHeap(region, heapStart, policy, config.guarded(Guard.ZERO_ON_REUSE),
                     config.guarded(Guard.OFFSET_CHECK), config.verifyReuse());
+            if (config.hugePages()) {
+                heap.adviseHugePages();
+            }
             writeHeader(region.segment(), segmentBits, config.seed());
             this.table = new HashTable(region, heap, headers, segmentBits, config.seed(), keys.fixedSize(),
                     values.fixedSize(), initialLog2, config.guarded(Guard.OFFSET_CHECK),
@@ -871,7 +874,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 buckets == 0 ? 0 : (double) entries / buckets, table.growths(), table.sameSizeGrowths(),
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 region.residentBytes(0, region.size()), heap.retiredBytes(), heap.releasedBytes(),
-                heap.bytesBySizeClass(), heap.reusedNonZeroBytes());
+                heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos());
     }
 
     @Override
@@ -932,6 +935,17 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 }
             }
         }
+    }
+
+    /**
+     * The region the store lives in, for tools that measure or force the kernel's behaviour on it
+     * (the harness forces MADV_FREE's lazy reclaim with MADV_PAGEOUT). Writing to it corrupts the store.
+     *
+     * @return the region
+     */
+    public MappedRegion region() {
+        checkOpen();
+        return region;
     }
 
     /** @return the configuration this store was opened with */
