@@ -14,6 +14,11 @@ public enum Guard {
     ZERO_ON_REUSE,
     /** SINGLE_WRITER stores detect concurrent writers and racing readers; off, writes can be lost or torn. */
     CONCURRENT_WRITE_CHECK,
+    /**
+     * In CONCURRENT stores, retired memory is reused only after every reader that might see it has
+     * left (epochs); off, a lock-free reader can find its entry's memory already holding another's.
+     */
+    EPOCH_RECLAMATION,
     /** Offsets read from memory are checked for range, alignment and kind; off, a damaged offset is followed. */
     OFFSET_CHECK
 }

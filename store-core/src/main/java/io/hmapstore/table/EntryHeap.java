@@ -49,6 +49,7 @@ final class EntryHeap {
     private final boolean verifyReuse;
     private long reusedNonZeroBytes;
     private long releaseNanos;
+    private volatile Reclaimer reclaimer;
     private boolean hugePages;
     private final boolean checkOffsets;
 
@@ -153,6 +154,28 @@ final class EntryHeap {
         }
     }
 
+    /**
+     * Takes a block out of use. Its generation becomes 0 at once, so views and checked offsets see it
+     * as dead; its bytes stay untouched, and it is freed now, or once no reader can see it when a
+     * {@link Reclaimer} is installed.
+     *
+     * @param payload an offset {@link #allocate} returned
+     */
+    void retire(long payload) {
+        mem.set(INT, payload + BlockHeader.GENERATION, 0);
+        Reclaimer r = reclaimer;
+        if (r == null) {
+            free(payload);
+        } else {
+            r.retire(payload);
+        }
+    }
+
+    /** Defers every later {@link #retire} until readers are done (concurrent mode). */
+    void deferFrees(Reclaimer r) {
+        this.reclaimer = r;
+    }
+
     /** @return the generation stamp of the block at {@code payload}; 0 once it is freed */
     int generation(long payload) {
         return mem.get(INT, payload + BlockHeader.GENERATION);
@@ -197,6 +220,9 @@ final class EntryHeap {
      * Offsets handed out before are dead afterwards.
      */
     synchronized void reset() {
+        if (reclaimer != null) {
+            reclaimer.drop();
+        }
         long used = top - heapStart;
         if (used > 0) {
             release(heapStart, used);

@@ -14,6 +14,7 @@ import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -142,11 +143,28 @@ final class HashTable {
         SegmentHeader.STAMP_HANDLE.setRelease(heap.mem(), header(seg) + SegmentHeader.STAMP, stamp + 1);
     }
 
-    /** Bumps the stamp around a write by a thread that holds the segment's lock. */
-    void bumpStamp(int seg) {
+    /**
+     * Makes the stamp odd for a writer that holds the segment's lock. A volatile read-modify-write, so
+     * no data write of the section can be seen before the odd stamp.
+     */
+    void beginLockedWrite(int seg) {
+        SegmentHeader.STAMP_HANDLE.getAndAdd(heap.mem(), header(seg) + SegmentHeader.STAMP, 1L);
+    }
+
+    /** Makes the stamp even again; a release store, so every data write is seen before it. */
+    void endLockedWrite(int seg) {
         MemorySegment m = heap.mem();
         long at = header(seg) + SegmentHeader.STAMP;
         SegmentHeader.STAMP_HANDLE.setRelease(m, at, (long) SegmentHeader.STAMP_HANDLE.get(m, at) + 1);
+    }
+
+    /**
+     * Whether an optimistic read that started at {@code stamp} saw a stable segment: the acquire
+     * fence keeps the read's loads before this load of the stamp (StampedLock's validate).
+     */
+    boolean validate(int seg, long stamp) {
+        VarHandle.acquireFence();
+        return (long) SegmentHeader.STAMP_HANDLE.getOpaque(heap.mem(), header(seg) + SegmentHeader.STAMP) == stamp;
     }
 
     long readStamp(int seg) {
@@ -380,7 +398,7 @@ final class HashTable {
             ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength);
         }
         heap.mem().set(SLOT_LONG, slotOffset, ref);
-        heap.free(old);
+        heap.retire(old);
     }
 
     private long newEntry(MemorySegment key, long keyOffset, long keyLength, MemorySegment value, long valueOffset,
@@ -451,7 +469,7 @@ final class HashTable {
                 m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
                 bumpGeneration(m, h);
                 if (entry != 0) {
-                    heap.free(entry);
+                    heap.retire(entry);
                 }
                 maybeShrink(seg, h);
                 return true;
@@ -653,7 +671,7 @@ final class HashTable {
             int freed = 0;
             while (ovf != 0) {
                 long next = m.get(LONG, ovf + layout.overflow);
-                heap.free(ovf);
+                heap.retire(ovf);
                 freed++;
                 ovf = next;
             }
@@ -713,7 +731,7 @@ final class HashTable {
             m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
             m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
             bumpGeneration(m, h);
-            heap.free(old);
+            heap.retire(old);
         }
     }
 

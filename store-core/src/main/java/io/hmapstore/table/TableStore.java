@@ -33,9 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Implementation notes. Every operation encodes its key, hashes it, and enters the key's segment
  * for reading or writing. In {@link Concurrency#SINGLE_WRITER} mode entering is the segment stamp
  * (Go's {@code hashWriting} flag, made a CAS so an overlapping writer is always caught); in
- * {@link Concurrency#CONCURRENT} mode it is the segment's lock, for readers too, which keeps every
- * compound operation atomic. (Optimistic seqlock reads and epoch reclamation are the concurrent-mode
- * issue's work; the stamp they need is already bumped on every locked write.)
+ * {@link Concurrency#CONCURRENT} mode writers take the segment's lock (so every compound operation is
+ * atomic) and make the stamp odd while they write; readers take no lock: they read the stamp, read,
+ * and validate the stamp (a seqlock, as {@link java.util.concurrent.locks.StampedLock}'s optimistic
+ * reads), retrying a bounded number of times before falling back to the lock. A reader may see a
+ * half-made state before it validates; everything it follows is bounds-checked by the segment and
+ * offset-checked by the table, and memory it might see is not reused until it has left
+ * ({@link ReaderEpochs}, {@link Reclaimer}), so what it reads is either live or retired-but-intact,
+ * never another entry's bytes.
  *
  * @param <K> key type
  * @param <V> value type
@@ -43,6 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeapMap<K, V> {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final int MAX_SEGMENT_BITS = 10;
+    /** Optimistic attempts before a reader falls back to the segment lock. */
+    private static final int OPTIMISTIC_TRIES = 8;
 
     private final StoreConfig<K, V> config;
     private final Codec<K> keys;
@@ -56,8 +63,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final boolean writerCheck;
     private final boolean staleCheck;
     private final io.hmapstore.WriteGuard<? super K, ? super V> writeGuard;
+    private final ReaderEpochs epochs;
     private volatile boolean closed;
     private EntrySet entrySet;
+    /** Test hook: called by a lock-free {@code get} where it is about to decode a value. */
+    private ReadHook readHook;
 
     /**
      * Creates an anonymous store.
@@ -117,6 +127,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         } else {
             locks = null;
         }
+        if (locks != null && config.guarded(Guard.EPOCH_RECLAMATION)) {
+            epochs = new ReaderEpochs();
+            heap.deferFrees(new Reclaimer(epochs, heap));
+        } else {
+            epochs = null;
+        }
     }
 
     private static int segmentBits(StoreConfig<?, ?> config) {
@@ -154,7 +170,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         checkOpen();
         if (locks != null) {
             locks[seg].lock();
-            table.bumpStamp(seg);
+            table.beginLockedWrite(seg);
             return 0;
         }
         return writerCheck ? table.beginWrite(seg) : 0;
@@ -162,7 +178,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     private void exitWrite(int seg, long stamp) {
         if (locks != null) {
-            table.bumpStamp(seg);
+            table.endLockedWrite(seg);
             locks[seg].unlock();
         } else if (writerCheck) {
             table.endWrite(seg, stamp);
@@ -190,6 +206,73 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             locks[seg].unlock();
         } else if (writerCheck && !closed && table.readStamp(seg) != stamp) {
             throw racingRead(seg);
+        }
+    }
+
+    /** A read of one segment, run optimistically (possibly more than once) or under the lock. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run();
+    }
+
+    /** Where a lock-free read is about to decode a value (tests pause readers here). */
+    @FunctionalInterface
+    interface ReadHook {
+        void atValue(MemorySegment memory, long offset, long length);
+    }
+
+    void readHook(ReadHook hook) {
+        this.readHook = hook;
+    }
+
+    /**
+     * Runs {@code body} as a read of segment {@code seg}: under the stamp checks in SINGLE_WRITER
+     * mode; lock-free and validated in CONCURRENT mode. The body must have no effect but its result,
+     * since it may run several times.
+     */
+    private <T> T read(int seg, Read<T> body) {
+        if (locks == null) {
+            long stamp = enterRead(seg);
+            try {
+                return body.run();
+            } finally {
+                exitRead(seg, stamp);
+            }
+        }
+        checkOpen();
+        int token = epochs != null ? epochs.enter() : -1;
+        try {
+            for (int attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+                long stamp = table.readStamp(seg);
+                if ((stamp & 1) != 0) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                T result;
+                try {
+                    result = body.run();
+                } catch (RuntimeException e) {
+                    // A torn view can look corrupt or out of bounds; only a stable one may throw.
+                    if (table.validate(seg, stamp)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (table.validate(seg, stamp)) {
+                    return result;
+                }
+            }
+        } finally {
+            if (token >= 0) {
+                epochs.exit(token);
+            }
+        }
+        locks[seg].lock();
+        try {
+            checkOpen();
+            return body.run();
+        } finally {
+            locks[seg].unlock();
         }
     }
 
@@ -326,13 +409,17 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             return null;
         }
         Key k = new Key(key);
-        long stamp = enterRead(k.seg);
-        try {
+        return read(k.seg, () -> {
             long slot = k.find();
-            return slot < 0 ? null : decodeValue(k.seg, slot);
-        } finally {
-            exitRead(k.seg, stamp);
-        }
+            if (slot < 0) {
+                return null;
+            }
+            ReadHook hook = readHook;
+            if (hook != null) {
+                hook.atValue(heap.mem(), table.valueOffset(k.seg, slot), table.valueLength(k.seg, slot));
+            }
+            return decodeValue(k.seg, slot);
+        });
     }
 
     @Override
@@ -341,12 +428,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             return false;
         }
         Key k = new Key(key);
-        long stamp = enterRead(k.seg);
-        try {
-            return k.find() >= 0;
-        } finally {
-            exitRead(k.seg, stamp);
-        }
+        return read(k.seg, () -> k.find() >= 0);
     }
 
     @Override
@@ -495,6 +577,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             for (; entered < table.segments; entered++) {
                 stamps[entered] = enterWrite(entered);
             }
+            if (epochs != null) {
+                // clear() gives back every block at once: wait out each lock-free reader that might
+                // still be inside the old tables (new ones see odd stamps and wait for the locks).
+                epochs.synchronize();
+            }
             table.clear();
         } finally {
             for (int s = entered - 1; s >= 0; s--) {
@@ -582,14 +669,14 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
         private void step() {
             int s = seg;
-            long stamp = enterRead(s);
-            long next;
-            try {
-                next = table.collect(s, cursor, slot -> buffer.add(new CopiedEntry(decodeKey(s, slot),
+            long from = cursor;
+            List<Entry<K, V>> step = new ArrayList<>();
+            long next = read(s, () -> {
+                step.clear();
+                return table.collect(s, from, slot -> step.add(new CopiedEntry(decodeKey(s, slot),
                         decodeValue(s, slot))));
-            } finally {
-                exitRead(s, stamp);
-            }
+            });
+            buffer.addAll(step);
             if (next == HashTable.DONE) {
                 seg++;
                 cursor = 0;
@@ -630,13 +717,74 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public long getLong(long key, long absent) {
         requireLongs();
         long hash = table.hashOfLong(key);
-        int seg = table.segmentOf(hash);
-        long stamp = enterRead(seg);
-        try {
-            long slot = table.find(seg, hash, null, 0, Long.BYTES, key);
+        return readPrimitive(table.segmentOf(hash), hash, null, key, null, absent);
+    }
+
+    /**
+     * The two primitive reads: a long value, or a value copied into a caller's segment. One method
+     * for both so {@link #readPrimitive} can run either without allocating a lambda.
+     */
+    private long primitiveRead(int seg, long hash, MemorySegment key, long keyBits, MemorySegment out, long absent) {
+        long keyLength = key == null ? Long.BYTES : key.byteSize();
+        long slot = table.find(seg, hash, key, 0, keyLength, keyBits);
+        if (out == null) {
             return slot < 0 ? absent : heap.mem().get(LONG, table.valueOffset(seg, slot));
+        }
+        if (slot < 0) {
+            return 0;
+        }
+        long length = table.valueLength(seg, slot);
+        if (length > out.byteSize()) {
+            throw new IndexOutOfBoundsException("valueOut holds " + out.byteSize() + " bytes; the value is " + length
+                    + " bytes");
+        }
+        MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), out, 0, length);
+        return 1;
+    }
+
+    /** {@link #read} written out for {@link #primitiveRead}, so the zero-allocation paths stay so. */
+    private long readPrimitive(int seg, long hash, MemorySegment key, long keyBits, MemorySegment out, long absent) {
+        if (locks == null) {
+            long stamp = enterRead(seg);
+            try {
+                return primitiveRead(seg, hash, key, keyBits, out, absent);
+            } finally {
+                exitRead(seg, stamp);
+            }
+        }
+        checkOpen();
+        int token = epochs != null ? epochs.enter() : -1;
+        try {
+            for (int attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+                long stamp = table.readStamp(seg);
+                if ((stamp & 1) != 0) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                long result;
+                try {
+                    result = primitiveRead(seg, hash, key, keyBits, out, absent);
+                } catch (RuntimeException e) {
+                    if (table.validate(seg, stamp)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (table.validate(seg, stamp)) {
+                    return result;
+                }
+            }
         } finally {
-            exitRead(seg, stamp);
+            if (token >= 0) {
+                epochs.exit(token);
+            }
+        }
+        locks[seg].lock();
+        try {
+            checkOpen();
+            return primitiveRead(seg, hash, key, keyBits, out, absent);
+        } finally {
+            locks[seg].unlock();
         }
     }
 
@@ -684,22 +832,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long hash = hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
         boolean bits = keys.fixedSize() == Long.BYTES;
-        long stamp = enterRead(seg);
-        try {
-            long slot = table.find(seg, hash, bits ? null : key, 0, key.byteSize(), bits ? key.get(LONG, 0) : 0);
-            if (slot < 0) {
-                return false;
-            }
-            long length = table.valueLength(seg, slot);
-            if (length > valueOut.byteSize()) {
-                throw new IndexOutOfBoundsException("valueOut holds " + valueOut.byteSize() + " bytes; the value is "
-                        + length + " bytes");
-            }
-            MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), valueOut, 0, length);
-            return true;
-        } finally {
-            exitRead(seg, stamp);
-        }
+        return readPrimitive(seg, hash, bits ? null : key, bits ? key.get(LONG, 0) : 0, valueOut, 0) != 0;
     }
 
     @Override
@@ -926,6 +1059,9 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         try {
             if (!closed) {
                 closed = true;
+                if (epochs != null) {
+                    epochs.synchronize();
+                }
                 region.close();
             }
         } finally {
