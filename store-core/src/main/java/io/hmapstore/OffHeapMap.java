@@ -41,7 +41,8 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      * @param <K> key type
      * @param <V> value type
      * @return a builder with the defaults: anonymous memory, {@link Concurrency#CONCURRENT},
-     *     {@link ReleasePolicy#DONTNEED}, every guard on
+     *     {@link ReleasePolicy#DONTNEED} ({@link ReleasePolicy#PUNCH_HOLE} with {@code persistTo}),
+     *     every guard on
      */
     static <K, V> Builder<K, V> of(Codec<K> keys, Codec<V> values) {
         return new Builder<>(keys, values);
@@ -132,7 +133,7 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         private final Codec<K> keys;
         private final Codec<V> values;
         private long expectedEntries = 1024;
-        private ReleasePolicy releasePolicy = ReleasePolicy.DONTNEED;
+        private ReleasePolicy releasePolicy;
         private Concurrency concurrency = Concurrency.CONCURRENT;
         private Path file;
         private final EnumSet<Guard> disabledGuards = EnumSet.noneOf(Guard.class);
@@ -271,13 +272,12 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
          * @return the open store
          */
         public OffHeapMap<K, V> open() {
-            if (file != null) {
-                throw new UnsupportedOperationException(
-                        "persistTo(" + file + "): file-backed stores are not implemented yet; omit persistTo for an anonymous store");
-            }
-            return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, releasePolicy, concurrency,
+            // Files give disk blocks back by punching holes; anonymous memory by MADV_DONTNEED.
+            ReleasePolicy policy = releasePolicy != null ? releasePolicy
+                    : file != null ? ReleasePolicy.PUNCH_HOLE : ReleasePolicy.DONTNEED;
+            return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, policy, concurrency,
                     disabledGuards.clone(), writeGuard, seed, reserveBytes, verifyReuse,
-                    hugePages));
+                    hugePages, file));
         }
     }
 }

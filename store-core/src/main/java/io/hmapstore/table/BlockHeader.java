@@ -29,6 +29,8 @@ final class BlockHeader {
     static final long LOG2_PAGES = -2;
 
     static final long LARGE_PAYLOAD_OFFSET = 64;
+    /** In a slab's 64-byte large header, from the block start: the size class it is carved into. */
+    static final long SLAB_CLASS = 48 - LARGE_PAYLOAD_OFFSET;
     static final int LARGE_CLASS = 0xFF;
 
     static final byte FREED = 0;

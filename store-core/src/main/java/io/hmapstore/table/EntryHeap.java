@@ -50,6 +50,8 @@ final class EntryHeap {
     private long reusedNonZeroBytes;
     private long releaseNanos;
     private volatile Reclaimer reclaimer;
+    /** Where {@code top} and {@code dirtyUntil} are mirrored in the file's superblock; -1 when anonymous. */
+    private long persistedTop = -1;
     private boolean hugePages;
     private final boolean checkOffsets;
 
@@ -143,6 +145,10 @@ final class EntryHeap {
             largeBytesByPages.merge(bytes, -bytes, Long::sum);
             retiredBytes += bytes;
             release(start, bytes);
+            if (persistedTop >= 0) {
+                // Recovery walks the heap block by block: a released block must still say its size.
+                writeLargeHeader(start, log2Pages, BlockHeader.FREED);
+            }
             largeStack(log2Pages).push(start);
         } else {
             long size = CLASS_SIZES[sizeClass];
@@ -169,6 +175,135 @@ final class EntryHeap {
         } else {
             r.retire(payload);
         }
+    }
+
+    private void setTop(long value) {
+        top = value;
+        if (persistedTop >= 0) {
+            mem.set(LONG, persistedTop, value);
+        }
+    }
+
+    private void setDirtyUntil(long value) {
+        dirtyUntil = value;
+        if (persistedTop >= 0) {
+            mem.set(LONG, persistedTop + Long.BYTES, value);
+        }
+    }
+
+    private void writeLargeHeader(long start, int log2Pages, byte kind) {
+        long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
+        MemorySegment m = mem;
+        m.set(INT, payload + BlockHeader.GENERATION, 0);
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, kind);
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
+        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
+    }
+
+    /** Sets the bounds a reopened file recorded, before anything in the heap is followed. */
+    synchronized void restoreBounds(long restoredTop, long restoredDirtyUntil) {
+        top = restoredTop;
+        dirtyUntil = restoredDirtyUntil;
+    }
+
+    /**
+     * Mirrors {@code top} and {@code dirtyUntil} into the two longs at {@code offset} (the file's
+     * superblock) from now on.
+     */
+    void persistTopAt(long offset) {
+        persistedTop = offset;
+        setTop(top);
+        setDirtyUntil(dirtyUntil);
+    }
+
+    /**
+     * Rebuilds the allocator of a heap opened from a file: walks it block by block from its start to
+     * {@code top}, keeps the blocks {@code reachable} names (by block start) and puts every other one
+     * on a free list. Free large blocks are released with the policy (or zeroed) so they read as
+     * zeros, whatever a crash left in them.
+     *
+     * @param reachable block starts, as offsets from the heap start divided by 16
+     * @param maxGeneration the largest generation seen, so new stamps never repeat old ones
+     * @throws CorruptedStoreException if a block header is impossible
+     */
+    synchronized void rebuild(java.util.BitSet reachable, int maxGeneration) {
+        // Recovery may already have allocated (finishing an evacuation): start the books afresh, keep top.
+        generation = Math.max(generation, maxGeneration);
+        bytesInUse = 0;
+        java.util.Arrays.fill(freeSmall, 0);
+        java.util.Arrays.fill(slabCursor, 0);
+        java.util.Arrays.fill(slabLimit, 0);
+        java.util.Arrays.fill(bytesByClass, 0);
+        java.util.Arrays.fill(freeLarge, null);
+        largeBytesByPages.clear();
+        MemorySegment m = mem;
+        long start = heapStart;
+        while (start < top) {
+            long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
+            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+            long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
+            if (sizeClass != BlockHeader.LARGE_CLASS || bytes < 0 || start + bytes > top) {
+                throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
+                        + " has no sound large-block header (class " + sizeClass + ", log2 pages " + log2Pages
+                        + ") within heap " + range() + " of " + region);
+            }
+            byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
+            if (kind == BlockHeader.SLAB) {
+                rebuildSlab(m, start, reachable);
+            } else if (reachable.get(granule(start))) {
+                bytesInUse += bytes;
+                largeBytesByPages.merge(bytes, bytes, Long::sum);
+            } else {
+                release(start, bytes);
+                if (!policyZeroes) {
+                    m.asSlice(start, bytes).fill((byte) 0);
+                }
+                writeLargeHeader(start, log2Pages, BlockHeader.FREED);
+                largeStack(log2Pages).push(start);
+            }
+            start += bytes;
+        }
+    }
+
+    private void rebuildSlab(MemorySegment m, long slab, java.util.BitSet reachable) {
+        int sizeClass = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.LARGE_PAYLOAD_OFFSET + BlockHeader.SLAB_CLASS)
+                & 0xFF;
+        if (sizeClass >= CLASS_SIZES.length) {
+            throw new CorruptedStoreException("entry heap: slab at 0x" + Long.toHexString(slab) + " names size class "
+                    + sizeClass + "; there are " + CLASS_SIZES.length + " (" + region + ")");
+        }
+        long size = CLASS_SIZES[sizeClass];
+        long end = slab + SLAB_BYTES;
+        for (long block = slab + BlockHeader.LARGE_PAYLOAD_OFFSET; block + size <= end; block += size) {
+            long payload = block + BlockHeader.SIZE;
+            if (reachable.get(granule(block))) {
+                bytesInUse += size;
+                bytesByClass[sizeClass] += size;
+            } else {
+                m.set(INT, payload + BlockHeader.GENERATION, 0);
+                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
+                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+                m.set(LONG, payload, freeSmall[sizeClass]);
+                freeSmall[sizeClass] = payload;
+            }
+        }
+    }
+
+    /** @return the reachability index of the block starting at {@code blockStart} */
+    long granuleOf(long blockStart) {
+        return granule(blockStart);
+    }
+
+    private int granule(long blockStart) {
+        return (int) ((blockStart - heapStart) / GRANULE);
+    }
+
+    /** @return the start of the block whose payload is at {@code payload} */
+    long blockStart(long payload) {
+        int sizeClass = mem.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        return sizeClass == BlockHeader.LARGE_CLASS ? payload - BlockHeader.LARGE_PAYLOAD_OFFSET
+                : payload - BlockHeader.SIZE;
     }
 
     /** Defers every later {@link #retire} until readers are done (concurrent mode). */
@@ -228,8 +363,8 @@ final class EntryHeap {
             release(heapStart, used);
         }
         retiredBytes += bytesInUse;
-        dirtyUntil = policyZeroes ? heapStart : Math.max(dirtyUntil, top);
-        top = heapStart;
+        setDirtyUntil(policyZeroes ? heapStart : Math.max(dirtyUntil, top));
+        setTop(heapStart);
         bytesInUse = 0;
         java.util.Arrays.fill(freeSmall, 0);
         java.util.Arrays.fill(slabCursor, 0);
@@ -360,6 +495,7 @@ final class EntryHeap {
                 m = mem;
                 m.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
                 m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
+                m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
                 slabCursor[sizeClass] = slab;
                 slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
             }
@@ -396,7 +532,8 @@ final class EntryHeap {
         } else {
             start = top;
             ensureMapped(start + bytes);
-            top = start + bytes;
+            // Recorded before the block is used, so recovery never misses a block that holds data.
+            setTop(start + bytes);
             if (start < dirtyUntil) {
                 long dirty = Math.min(bytes, dirtyUntil - start);
                 if (zeroOnReuse) {

@@ -81,7 +81,7 @@ final class HashTable {
     private final AtomicLong evacuations = new AtomicLong();
 
     HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
-            int initialLog2, boolean checkOffsets, boolean makeBeforeWrite) {
+            int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh) {
         this.region = region;
         this.heap = heap;
         this.headers = headers;
@@ -98,9 +98,11 @@ final class HashTable {
         this.initialLog2 = initialLog2;
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
-        MemorySegment m = heap.mem();
-        for (int s = 0; s < segments; s++) {
-            m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+        if (fresh) {
+            MemorySegment m = heap.mem();
+            for (int s = 0; s < segments; s++) {
+                m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+            }
         }
     }
 
@@ -548,11 +550,14 @@ final class HashTable {
         int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
         long array = heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
         m = heap.mem();
-        m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
+        // Crash-ordered: while oldbuckets == buckets (a crash between these stores), recovery rolls
+        // the grow back to oldB; once buckets names the new array, the grow is complete and
+        // recovery finishes the evacuation.
         m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) log2);
-        m.set(LONG, h + SegmentHeader.BUCKETS, array);
-        m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
         m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
+        m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
+        m.set(LONG, h + SegmentHeader.BUCKETS, array);
         StoreEvents.Grow event = new StoreEvents.Grow();
         if (event.shouldCommit()) {
             event.segment = seg;
@@ -1006,6 +1011,222 @@ final class HashTable {
             b = next;
         }
         return new long[] {entries, bucketCount, overflowBuckets};
+    }
+
+    // ---------------------------------------------------------------- recovery (files found dirty)
+
+    /**
+     * Brings a segment of a file found dirty back to a consistent state: stamp even, an interrupted
+     * grow rolled back or its evacuation finished, count and noverflow recounted from what is
+     * reachable. Single-threaded, before the store is handed out.
+     */
+    void recover(int seg) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        m.set(LONG, h + SegmentHeader.STAMP, 0);
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        if (old != 0 && old == buckets) {
+            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+            if (oldLog2 < 0 || oldLog2 > MAX_LOG2_BUCKETS) {
+                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B in [0, " + MAX_LOG2_BUCKETS + "]",
+                        Integer.toString(oldLog2));
+            }
+            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) oldLog2);
+            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
+            log2 = oldLog2;
+            bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        } else if (old != 0) {
+            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+            if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1) {
+                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B within one of B=" + log2,
+                        Integer.toString(oldLog2));
+            }
+            finishEvacuation(seg, h, bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2), oldLog2, buckets, log2);
+        }
+        recount(seg, h);
+    }
+
+    /** The longest chain a damaged file could make us walk before we call it cyclic. */
+    private long chainBound() {
+        return Math.max(1, (heap.top() - heap.heapStart()) / layout.size);
+    }
+
+    /**
+     * Finishes an evacuation a crash interrupted: every live old slot whose key is not already in the
+     * new array (a crash can fall between copying a slot and marking it) is copied, then marked.
+     */
+    private void finishEvacuation(int seg, long h, long old, int oldLog2, long buckets, int log2) {
+        long bound = chainBound();
+        for (long index = 0; index < (1L << oldLog2); index++) {
+            long b = old + index * layout.size;
+            for (long n = 0; b != 0; n++) {
+                MemorySegment m = heap.mem();
+                for (int i = 0; i < SLOTS; i++) {
+                    int t = tophash(m, b, i);
+                    if (BucketLayout.isEmpty(t)) {
+                        tophash(m, b, i, EVACUATED_EMPTY);
+                        continue;
+                    }
+                    if (BucketLayout.isEvacuated(t)) {
+                        continue;
+                    }
+                    long dest = buckets + (hashAt(m, seg, index, b, i) & mask(log2)) * layout.size;
+                    if (!chainHoldsKeySlot(seg, index, dest, b, i)) {
+                        appendSlot(seg, h, dest, b, i, t);
+                        m = heap.mem();
+                    }
+                    tophash(m, b, i, EVACUATED_X);
+                }
+                if (n > bound) {
+                    throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
+                }
+                b = overflow(m, seg, index, b);
+            }
+        }
+        MemorySegment m = heap.mem();
+        m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
+        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
+        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+    }
+
+    private boolean chainHoldsKeySlot(int seg, long index, long dest, long b, int i) {
+        MemorySegment m = heap.mem();
+        long bound = chainBound();
+        int t = tophash(m, b, i);
+        long key = layout.keyAt(b, i);
+        for (long n = 0; dest != 0; n++) {
+            for (int j = 0; j < SLOTS; j++) {
+                long other = layout.keyAt(dest, j);
+                if (tophash(m, dest, j) == t
+                        && MemorySegment.mismatch(m, key, key + layout.keySlot, m, other, other + layout.keySlot) == -1) {
+                    return true;
+                }
+            }
+            if (n > bound) {
+                throw chainTooLong(seg, index, dest, (int) Math.min(bound, Integer.MAX_VALUE));
+            }
+            dest = overflow(m, seg, index, dest);
+        }
+        return false;
+    }
+
+    /** Copies slot (b, i) into the first empty slot of chain {@code dest}, growing the chain if full. */
+    private void appendSlot(int seg, long h, long dest, long b, int i, int t) {
+        MemorySegment m = heap.mem();
+        long bound = chainBound();
+        for (long n = 0; ; n++) {
+            for (int j = 0; j < SLOTS; j++) {
+                if (BucketLayout.isEmpty(tophash(m, dest, j))) {
+                    MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(dest, j), layout.keySlot);
+                    MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(dest, j), layout.valueSlot);
+                    tophash(m, dest, j, t);
+                    return;
+                }
+            }
+            long next = overflow(m, seg, -1, dest);
+            if (next == 0) {
+                newOverflow(seg, h, dest);
+                m = heap.mem();
+                next = m.get(LONG, dest + layout.overflow);
+            }
+            if (n > bound) {
+                throw chainTooLong(seg, -1, dest, (int) Math.min(bound, Integer.MAX_VALUE));
+            }
+            dest = next;
+        }
+    }
+
+    /** Sets count and noverflow from what the segment's arrays reach. */
+    private void recount(int seg, long h) {
+        MemorySegment m = heap.mem();
+        long count = 0;
+        long overflowBuckets = 0;
+        long bound = chainBound();
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        for (int pass = 0; pass < 2; pass++) {
+            long array = pass == 0 ? buckets : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            int arrayLog2 = pass == 0 ? log2 : oldLog2;
+            if (array == 0 || (pass == 1 && old == 0)) {
+                continue;
+            }
+            for (long index = 0; index < (1L << arrayLog2); index++) {
+                long b = array + index * layout.size;
+                if (pass == 1 && BucketLayout.isEvacuated(tophash(m, b, 0))) {
+                    continue;
+                }
+                for (long n = 0; b != 0; n++) {
+                    for (int i = 0; i < SLOTS; i++) {
+                        if (tophash(m, b, i) >= BucketLayout.MIN_TOPHASH) {
+                            count++;
+                        }
+                    }
+                    long next = overflow(m, seg, index, b);
+                    if (next != 0) {
+                        overflowBuckets++;
+                    }
+                    if (n > bound) {
+                        throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
+                    }
+                    b = next;
+                }
+            }
+        }
+        m.set(LONG, h + SegmentHeader.COUNT, count);
+        m.set(INT, h + SegmentHeader.NOVERFLOW, (int) Math.min(overflowBuckets, Integer.MAX_VALUE));
+    }
+
+    /** Receives each block a segment reaches, by payload offset. */
+    interface BlockSink {
+        void reached(long payload);
+    }
+
+    /**
+     * Reports every block segment {@code seg} reaches: its arrays, overflow buckets and entries, each
+     * checked on the way (a damaged file throws {@link CorruptedStoreException}).
+     */
+    void reachable(int seg, BlockSink sink) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        m.set(LONG, h + SegmentHeader.STAMP, 0);
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        int chainLimit = noverflow(m, h);
+        for (int pass = 0; pass < 2; pass++) {
+            long array = pass == 0 ? buckets : (old == 0 ? 0 : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2));
+            int arrayLog2 = pass == 0 ? log2 : oldLog2;
+            if (array == 0) {
+                continue;
+            }
+            sink.reached(array);
+            for (long index = 0; index < (1L << arrayLog2); index++) {
+                long b = array + index * layout.size;
+                if (pass == 1 && BucketLayout.isEvacuated(tophash(m, b, 0))) {
+                    continue;
+                }
+                for (int n = 0; b != 0; n++) {
+                    for (int i = 0; i < SLOTS; i++) {
+                        if (tophash(m, b, i) >= BucketLayout.MIN_TOPHASH && !(keyInline && valueInline)) {
+                            sink.reached(entryOf(m, seg, b, i));
+                        }
+                    }
+                    long next = overflow(m, seg, index, b);
+                    if (next != 0) {
+                        sink.reached(next);
+                        if (n >= chainLimit) {
+                            throw chainTooLong(seg, index, next, chainLimit);
+                        }
+                    }
+                    b = next;
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- checked reads of offsets

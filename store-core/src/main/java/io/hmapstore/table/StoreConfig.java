@@ -21,6 +21,7 @@ import java.util.Set;
  * @param reserveBytes address space reserved for the region
  * @param verifyReuse checking mode: count non-zero bytes in reused memory
  * @param hugePages advise transparent huge pages for the heap
+ * @param file the store's file, or null for an anonymous store
  * @param <K> key type
  * @param <V> value type
  */
@@ -35,7 +36,8 @@ public record StoreConfig<K, V>(
         long seed,
         long reserveBytes,
         boolean verifyReuse,
-        boolean hugePages) {
+        boolean hugePages,
+        java.nio.file.Path file) {
 
     /**
      * @param guard a guard

@@ -47,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeapMap<K, V> {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final int MAX_SEGMENT_BITS = 10;
+    static final int MAX_SEGMENT_BITS = 10;
     /** Optimistic attempts before a reader falls back to the segment lock. */
     private static final int OPTIMISTIC_TRIES = 8;
 
@@ -64,6 +64,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final boolean staleCheck;
     private final io.hmapstore.WriteGuard<? super K, ? super V> writeGuard;
     private final ReaderEpochs epochs;
+    private final StoreFile file;
+    private final boolean recovered;
     private volatile boolean closed;
     private EntrySet entrySet;
     /** Test hook: called by a lock-free {@code get} where it is about to decode a value. */
@@ -84,9 +86,10 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                     + keys.id() + " = " + keys.fixedSize() + ", values " + values.id() + " = " + values.fixedSize());
         }
         ReleasePolicy policy = config.releasePolicy();
-        if (!policy.appliesTo(false)) {
-            throw new IllegalArgumentException("release policy " + policy
-                    + " does not apply to an anonymous store; use it with persistTo(path), or choose DONTNEED");
+        if (!policy.appliesTo(config.file() != null)) {
+            throw new IllegalArgumentException("release policy " + policy + " does not apply to "
+                    + (config.file() == null ? "an anonymous store; use it with persistTo(path), or choose DONTNEED"
+                            : "a file-backed store; choose PUNCH_HOLE (the default for files) or DONTNEED"));
         }
         this.longKeys = keys == Codecs.longs();
         this.longValues = values == Codecs.longs();
@@ -101,24 +104,18 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         while (perSegment * 2 > 13L * (1L << initialLog2)) {
             initialLog2++;
         }
-        long pageSize = MappedRegion.pageSize();
-        long headers = pageSize;
-        long heapStart = (headers + segments * SegmentHeader.SIZE + pageSize - 1) / pageSize * pageSize;
-        this.region = MappedRegion.anonymous(heapStart + EntryHeap.SLAB_BYTES, config.reserveBytes());
-        try {
-            this.heap = new EntryHeap(region, heapStart, policy, config.guarded(Guard.ZERO_ON_REUSE),
-                    config.guarded(Guard.OFFSET_CHECK), config.verifyReuse());
-            if (config.hugePages()) {
-                heap.adviseHugePages();
-            }
-            writeHeader(region.segment(), segmentBits, config.seed());
-            this.table = new HashTable(region, heap, headers, segmentBits, config.seed(), keys.fixedSize(),
-                    values.fixedSize(), initialLog2, config.guarded(Guard.OFFSET_CHECK),
-                    config.guarded(Guard.MAKE_BEFORE_WRITE));
-        } catch (RuntimeException | Error e) {
-            region.close();
-            throw e;
+        StoreFile.Geometry geometry = StoreFile.Geometry.of(segmentBits, initialLog2);
+        StoreFile.Parts parts = config.file() == null ? StoreFile.anonymous(config, geometry)
+                : StoreFile.open(config, geometry);
+        this.region = parts.region();
+        this.heap = parts.heap();
+        this.table = parts.table();
+        this.file = parts.file();
+        this.recovered = parts.recovered();
+        if (config.hugePages()) {
+            heap.adviseHugePages();
         }
+        segments = table.segments;
         if (config.concurrency() == Concurrency.CONCURRENT) {
             locks = new ReentrantLock[segments];
             for (int i = 0; i < segments; i++) {
@@ -146,16 +143,6 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             bits++;
         }
         return bits;
-    }
-
-    private void writeHeader(MemorySegment m, int segmentBits, long seed) {
-        m.set(ValueLayout.JAVA_LONG, StoreHeader.MAGIC, StoreHeader.MAGIC_VALUE);
-        m.set(ValueLayout.JAVA_INT, StoreHeader.VERSION, StoreHeader.FORMAT_VERSION);
-        m.set(ValueLayout.JAVA_INT, StoreHeader.PAGE_SIZE, (int) MappedRegion.pageSize());
-        m.set(ValueLayout.JAVA_INT, StoreHeader.SEGMENT_BITS, segmentBits);
-        m.set(ValueLayout.JAVA_INT, StoreHeader.KEY_SIZE, keys.fixedSize());
-        m.set(ValueLayout.JAVA_INT, StoreHeader.VALUE_SIZE, values.fixedSize());
-        m.set(ValueLayout.JAVA_LONG, StoreHeader.SEED, seed);
     }
 
     // ------------------------------------------------------------------ entering segments
@@ -1062,7 +1049,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 if (epochs != null) {
                     epochs.synchronize();
                 }
-                region.close();
+                if (file != null) {
+                    file.closeClean();
+                } else {
+                    region.close();
+                }
             }
         } finally {
             if (locks != null) {
@@ -1082,6 +1073,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public MappedRegion region() {
         checkOpen();
         return region;
+    }
+
+    /** @return whether opening found the file dirty (not closed cleanly) and recovered it */
+    public boolean wasRecovered() {
+        return recovered;
     }
 
     /** @return the configuration this store was opened with */

@@ -67,10 +67,18 @@ class ReuseCheckTest {
                     assertNull(store.get(7L), "cleared keys stay gone");
                     assertEquals(1, store.size());
                 } else {
-                    // The new bucket array lands on the old one's bytes: Go's madvdontneed=0 hazard.
-                    assertEquals(70L, store.get(7L), "a cleared entry is read back from unzeroed memory");
+                    // The new bucket array lands on the old one's bytes: Go's madvdontneed=0 hazard. The
+                    // stale slots either answer as ghosts, or hold an overflow offset that the offset
+                    // guard refuses to follow; either way the "empty" store is not empty.
+                    String seen;
+                    try {
+                        seen = String.valueOf(store.get(7L));
+                    } catch (io.hmapstore.CorruptedStoreException e) {
+                        seen = "corrupted";
+                    }
+                    assertTrue(seen.equals("70") || seen.equals("corrupted"), "cleared key 7 read back as " + seen);
                     assertEquals(1, store.size(), "the count says one entry, the buckets say otherwise");
-                    assertTrue(!store.verify().isClean(), "verify sees the ghosts");
+                    assertTrue(!store.verify().isClean(), "verify sees the old bytes");
                 }
             }
         }
