@@ -64,6 +64,35 @@ public final class Codecs {
     private Codecs() {
     }
 
+    /**
+     * Raw bytes under another codec's identity, for tools that open a store file without knowing its
+     * Java types ({@code hmapstore inspect} and {@code verify}): keys and values read back as the
+     * bytes they were stored as.
+     *
+     * @param id the identity recorded in the file
+     * @param fixedSize the size recorded in the file, or {@link Codec#VARIABLE_SIZE}
+     * @return a codec of {@code byte[]}
+     */
+    public static Codec<byte[]> raw(String id, int fixedSize) {
+        java.util.Objects.requireNonNull(id, "id");
+        if (fixedSize <= 0 && fixedSize != Codec.VARIABLE_SIZE) {
+            throw new IllegalArgumentException("fixedSize must be positive or VARIABLE_SIZE, was " + fixedSize);
+        }
+        return new Codec<>() {
+            @Override public String id() { return id; }
+            @Override public int fixedSize() { return fixedSize; }
+            @Override public long encodedSize(byte[] value) { return value.length; }
+            @Override public void encode(byte[] value, MemorySegment target, long offset) {
+                MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, offset, value.length);
+            }
+            @Override public byte[] decode(MemorySegment source, long offset, long length) {
+                return source.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+            }
+            @Override public Class<byte[]> type() { return byte[].class; }
+            @Override public String toString() { return "raw(" + id + ")"; }
+        };
+    }
+
     /** @return 8-byte little-endian longs, stored inline */
     public static Codec<Long> longs() { return LONGS; }
 

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param reusedNonZeroBytes with {@link OffHeapMap.Builder#verifyReuse()}: non-zero bytes found in
  *     reused memory as it was handed out — the pollution hazard; 0 while ZERO_ON_REUSE is on
  * @param releaseNanos time spent inside release-policy calls ({@code madvise}, {@code fallocate}, ...)
+ * @param chainLengthHistogram primary buckets by chain length: index {@code n} counts chains of
+ *     {@code n} buckets (1 = no overflow), the last index counts that many or more; index 0 is unused
  */
 public record StoreStats(
         long entries,
@@ -45,5 +47,6 @@ public record StoreStats(
         Map<ReleasePolicy, Long> releasedBytes,
         Map<Long, Long> bytesBySizeClass,
         long reusedNonZeroBytes,
-        long releaseNanos) {
+        long releaseNanos,
+        long[] chainLengthHistogram) {
 }

@@ -859,6 +859,31 @@ final class HashTable {
         return heap.mem().get(INT, header(seg) + SegmentHeader.NOVERFLOW);
     }
 
+    /** Chain lengths counted up to this many buckets; longer chains share the last bucket. */
+    static final int CHAIN_HISTOGRAM = 17;
+
+    /** Adds the current array's chain lengths to {@code histogram}. The caller holds the segment. */
+    void chainLengths(int seg, long[] histogram) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        if (buckets == 0) {
+            return;
+        }
+        int chainLimit = noverflow(m, h);
+        for (long index = 0; index < (1L << log2); index++) {
+            int length = 1;
+            for (long b = overflow(m, seg, index, buckets + index * layout.size); b != 0;
+                    b = overflow(m, seg, index, b)) {
+                if (length++ > chainLimit) {
+                    throw chainTooLong(seg, index, b, chainLimit);
+                }
+            }
+            histogram[Math.min(length, CHAIN_HISTOGRAM - 1)]++;
+        }
+    }
+
     long growths() {
         return growths.get();
     }

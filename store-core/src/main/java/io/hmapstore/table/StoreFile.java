@@ -90,6 +90,55 @@ final class StoreFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a file's superblock without mapping or locking it.
+     *
+     * @throws StoreException if it is not a sound store superblock
+     */
+    static io.hmapstore.StoreFileInfo describe(Path path) {
+        long pageSize = MappedRegion.pageSize();
+        byte[] page;
+        long length;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            length = channel.size();
+            if (length < pageSize) {
+                throw new CorruptedStoreException("store file " + path + " is " + length
+                        + " bytes: a store file is at least one " + pageSize + "-byte page");
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) pageSize);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // read the whole first page
+            }
+            page = buffer.array();
+        } catch (IOException e) {
+            throw new StoreException("cannot read store file " + path + ": " + e, e);
+        }
+        MemorySegment m = MemorySegment.ofArray(page);
+        long magic = m.get(ValueLayout.JAVA_LONG_UNALIGNED, StoreHeader.MAGIC);
+        if (magic != StoreHeader.MAGIC_VALUE) {
+            throw new CorruptedStoreException("store file " + path + " is not an hmapstore file: magic 0x"
+                    + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(StoreHeader.MAGIC_VALUE));
+        }
+        int stored = m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.CRC);
+        if (stored != StoreHeader.crc(m)) {
+            throw new CorruptedStoreException("store file " + path + ": superblock checksum 0x"
+                    + Integer.toHexString(stored) + " does not match its contents: the superblock is damaged");
+        }
+        int segmentBits = m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.SEGMENT_BITS);
+        if (segmentBits < 0 || segmentBits > TableStore.MAX_SEGMENT_BITS) {
+            throw new CorruptedStoreException("store file " + path + ": segment bits " + segmentBits + " outside [0, "
+                    + TableStore.MAX_SEGMENT_BITS + "]");
+        }
+        return new io.hmapstore.StoreFileInfo(path, length, m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.VERSION),
+                m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.PAGE_SIZE), StoreHeader.readCodecId(m,
+                        StoreHeader.KEY_CODEC), m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.KEY_SIZE),
+                StoreHeader.readCodecId(m, StoreHeader.VALUE_CODEC), m.get(ValueLayout.JAVA_INT_UNALIGNED,
+                        StoreHeader.VALUE_SIZE), 1 << segmentBits, m.get(ValueLayout.JAVA_INT_UNALIGNED,
+                        StoreHeader.INITIAL_LOG2), m.get(ValueLayout.JAVA_LONG_UNALIGNED, StoreHeader.SEED),
+                m.get(ValueLayout.JAVA_INT_UNALIGNED, StoreHeader.STATE) == StoreHeader.CLEAN,
+                m.get(ValueLayout.JAVA_LONG_UNALIGNED, StoreHeader.HEAP_TOP));
+    }
+
     private static StoreFile lock(Path path) {
         FileChannel channel;
         try {

@@ -977,9 +977,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long buckets = 0;
         long overflow = 0;
         long entries = 0;
+        long[] chains = new long[HashTable.CHAIN_HISTOGRAM];
         for (int s = 0; s < table.segments; s++) {
             long stamp = enterRead(s);
             try {
+                table.chainLengths(s, chains);
                 log2[s] = table.log2Buckets(s);
                 if (table.isMade(s)) {
                     buckets += 1L << log2[s];
@@ -994,7 +996,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 buckets == 0 ? 0 : (double) entries / buckets, table.growths(), table.sameSizeGrowths(),
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 region.residentBytes(0, region.size()), heap.retiredBytes(), heap.releasedBytes(),
-                heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos());
+                heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos(), chains);
     }
 
     @Override
@@ -1073,6 +1075,16 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public MappedRegion region() {
         checkOpen();
         return region;
+    }
+
+    /**
+     * Reads a store file's superblock without opening the store; see {@link io.hmapstore.StoreFileInfo#read}.
+     *
+     * @param path the file
+     * @return what its superblock says
+     */
+    public static io.hmapstore.StoreFileInfo describeFile(java.nio.file.Path path) {
+        return StoreFile.describe(path);
     }
 
     /** @return whether opening found the file dirty (not closed cleanly) and recovered it */
