@@ -303,7 +303,13 @@ final class HashTable {
         long h = header(seg);
         makeIfNeeded(seg, h);
         int top = BucketLayout.tophash(hash);
-        while (true) {
+        // A pass either inserts, updates, or starts a grow and goes round once more (Go's "goto
+        // again"); more passes than that mean another thread is writing unguarded.
+        for (int pass = 0; ; pass++) {
+            if (pass > 3) {
+                throw corrupt(seg, -1, h, "a growth that starts once", "a segment that keeps needing to grow"
+                        + " (an unguarded concurrent writer?)");
+            }
             MemorySegment m = heap.mem();
             int log2 = log2Buckets(m, seg, h);
             if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
@@ -503,8 +509,12 @@ final class HashTable {
                     return;
                 }
                 long prev = start;
-                while (overflow(m, seg, index, prev) != b) {
+                int chainLimit = noverflow(m, header(seg));
+                for (int n = 0; overflow(m, seg, index, prev) != b; n++) {
                     prev = overflow(m, seg, index, prev);
+                    if (prev == 0 || n > chainLimit) {
+                        throw chainTooLong(seg, index, b, chainLimit);
+                    }
                 }
                 b = prev;
                 i = SLOTS - 1;

@@ -349,8 +349,11 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
     }
 
+    /** Null and closed checks come first, so a foreign key type gets the same errors as any key. */
     private boolean isKeyType(Object key) {
-        return keys.type().isInstance(Objects.requireNonNull(key, "key"));
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        return keys.type().isInstance(key);
     }
 
     private V decodeValue(int seg, long slot) {
@@ -533,6 +536,18 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         } finally {
             exitWrite(k.seg, stamp);
         }
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        Objects.requireNonNull(value, "value");
+        checkOpen();
+        for (V v : values()) {
+            if (valueEquals(v, value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
