@@ -79,7 +79,7 @@ record CellResult(Backing backing, Workload workload, ReleasePolicy policy, bool
 
     /**
      * FREE's lazy reclaim forced with {@code MADV_PAGEOUT} over the store's whole region at the end
-     * of the workload. Pollution is measured on the guard-off store: after a {@code clear()}, a
+     * of the workload (a few calls: see {@code CellRunner.forceReclaim}). Pollution is measured on the guard-off store: after a {@code clear()}, a
      * refill without forcing reclaim, then after another {@code clear()} a refill with it. What a
      * refill after forcing still finds is reuse within the refill itself (free-listed overflow
      * buckets, arrays retired as an unsized store grows), which no release policy touches.
