@@ -43,11 +43,11 @@ final class HarnessCommand extends NativeCommand {
                     + "folder in the working directory).")
     Path out;
 
-    @Option(names = "--quick", description = "A small run (about 20 s) for smoke tests and CI.")
+    @Option(names = "--quick", description = "A small run (15000 entries per cell, 10-20 s) for smoke tests and CI.")
     boolean quick;
 
     @Option(names = "--entries", paramLabel = "N",
-            description = "Entries per cell, overriding the default (200000) or --quick (20000).")
+            description = "Entries per cell, overriding the default (200000) or --quick (15000).")
     Long entries;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}",
@@ -152,7 +152,7 @@ final class HarnessCommand extends NativeCommand {
      * cells' latencies.
      */
     private void warmUp(RssSampler sampler) throws Exception {
-        CellRunner warm = new CellRunner(HarnessSizes.forEntries(HarnessSizes.MIN_ENTRIES * 5), sampler, fileDirectory);
+        CellRunner warm = new CellRunner(HarnessSizes.forEntries(HarnessSizes.MIN_ENTRIES), sampler, fileDirectory);
         for (Workload w : Workload.values()) {
             warm.run(Backing.STORE, w, ReleasePolicy.DONTNEED, false);
             warm.run(Backing.FILE_REGION, w, ReleasePolicy.DONTNEED, false);
