@@ -103,6 +103,25 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      */
     ValueView view(K key);
 
+    /**
+     * Stores a value that expires {@code expireAfterWrite} from now, whatever the store's default.
+     *
+     * @param key the key
+     * @param value the value
+     * @param expireAfterWrite how long the entry lives; positive
+     * @return the previous value, or null
+     */
+    V put(K key, V value, java.time.Duration expireAfterWrite);
+
+    /** @return hits, misses, evictions, expirations and load, as a cache reports them */
+    CacheStats cacheStats();
+
+    /**
+     * Does now what the store otherwise does a little on every write: removes expired entries and
+     * frees retired memory that no reader can see any more.
+     */
+    void cleanUp();
+
     /** @return a snapshot of the store's shape and memory */
     StoreStats stats();
 
@@ -142,6 +161,10 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         private long reserveBytes = 64L << 30;
         private boolean verifyReuse;
         private boolean hugePages;
+        private long maxEntries;
+        private long maxBytes;
+        private java.time.Duration expireAfterWrite;
+        private java.util.function.LongSupplier clock = System::currentTimeMillis;
 
         private Builder(Codec<K> keys, Codec<V> values) {
             this.keys = Objects.requireNonNull(keys, "keys codec");
@@ -256,6 +279,64 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         }
 
         /**
+         * Bounds the number of entries: past it, writes evict what is least worth keeping (S3-FIFO).
+         * The table is sized for the bound up front. Concurrent writers may overshoot it by at most one
+         * entry each, for the moment between their insert and their eviction.
+         *
+         * @param n the most entries kept, at least 1
+         * @return this
+         */
+        public Builder<K, V> maxEntries(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxEntries must be at least 1, was " + n);
+            }
+            this.maxEntries = n;
+            return this;
+        }
+
+        /**
+         * Bounds the store's memory: the region is reserved at this size and can never map more, and
+         * writes evict (S3-FIFO) to keep the entry heap within it.
+         *
+         * @param bytes the most bytes mapped, at least 1 MiB
+         * @return this
+         */
+        public Builder<K, V> maxBytes(long bytes) {
+            if (bytes < (1 << 20)) {
+                throw new IllegalArgumentException("maxBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Entries expire this long after they were written: never returned afterwards, and their memory
+         * reclaimed. {@link OffHeapMap#put(Object, Object, java.time.Duration)} sets it per entry.
+         *
+         * @param duration positive
+         * @return this
+         */
+        public Builder<K, V> expireAfterWrite(java.time.Duration duration) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("expireAfterWrite must be positive, was " + duration);
+            }
+            this.expireAfterWrite = duration;
+            return this;
+        }
+
+        /**
+         * The clock expiry reads, in milliseconds ({@code System::currentTimeMillis} by default), so
+         * tests can move time.
+         *
+         * @param millis the clock
+         * @return this
+         */
+        public Builder<K, V> clock(java.util.function.LongSupplier millis) {
+            this.clock = Objects.requireNonNull(millis, "clock");
+            return this;
+        }
+
+        /**
          * Advises transparent huge pages ({@code MADV_HUGEPAGE}) for the store's tables, which matters
          * where THP runs in {@code madvise} mode: fewer TLB misses on large tables, coarser release.
          *
@@ -276,8 +357,8 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
             ReleasePolicy policy = releasePolicy != null ? releasePolicy
                     : file != null ? ReleasePolicy.PUNCH_HOLE : ReleasePolicy.DONTNEED;
             return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, policy, concurrency,
-                    disabledGuards.clone(), writeGuard, seed, reserveBytes, verifyReuse,
-                    hugePages, file));
+                    disabledGuards.clone(), writeGuard, seed, maxBytes > 0 ? maxBytes : reserveBytes, verifyReuse,
+                    hugePages, file, maxEntries, maxBytes, expireAfterWrite, clock));
         }
     }
 }

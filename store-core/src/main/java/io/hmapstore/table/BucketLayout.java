@@ -5,11 +5,15 @@ package io.hmapstore.table;
  * together, then all values, so slots need no padding between them.
  *
  * <pre>
- *   0          8                      8+8*ks                 overflowOffset
- *   +----------+----------------------+----------------------+--------------+
- *   |tophash[8]| keys[8] (ks bytes)   | values[8] (vs bytes) | overflow u64 |
- *   +----------+----------------------+----------------------+--------------+
+ *   0          8          16 (or 8)             keys+8*ks              values+8*vs
+ *   +----------+----------+---------------------+----------------------+----------------+--------------+
+ *   |tophash[8]| meta[8]? | keys[8] (ks bytes)  | values[8] (vs bytes) | deadlines[8]?  | overflow u64 |
+ *   +----------+----------+---------------------+----------------------+----------------+--------------+
  * </pre>
+ *
+ * <p>{@code meta} (one byte a slot, only in stores that evict) holds the slot's S3-FIFO access
+ * frequency, 0 to 3. {@code deadlines} (a u64 a slot, only in stores that expire, 8-aligned) holds the
+ * epoch millisecond after which the entry is dead, 0 for never. Both move with their slot.
  *
  * <p>A key slot holds the key's bytes when its codec is fixed-size, else an 8-byte entry offset. A
  * value slot holds the value's bytes when fixed-size; when the value is variable-size it lives in the
@@ -33,20 +37,39 @@ final class BucketLayout {
     static final int EVACUATED_EMPTY = 4;
     static final int MIN_TOPHASH = 5;
 
+    /** The most an access frequency counts to (S3-FIFO's two bits). */
+    static final int MAX_FREQUENCY = 3;
+
     final int keySlot;
     final int valueSlot;
+    final boolean hasMeta;
+    final boolean hasDeadlines;
+    final long meta;
     final long keys;
     final long values;
+    final long deadlines;
     final long overflow;
     final long size;
 
-    BucketLayout(int keySlot, int valueSlot) {
+    BucketLayout(int keySlot, int valueSlot, boolean hasMeta, boolean hasDeadlines) {
         this.keySlot = keySlot;
         this.valueSlot = valueSlot;
-        this.keys = TOPHASH + SLOTS;
+        this.hasMeta = hasMeta;
+        this.hasDeadlines = hasDeadlines;
+        this.meta = TOPHASH + SLOTS;
+        this.keys = meta + (hasMeta ? SLOTS : 0);
         this.values = keys + (long) SLOTS * keySlot;
-        this.overflow = align8(values + (long) SLOTS * valueSlot);
+        this.deadlines = align8(values + (long) SLOTS * valueSlot);
+        this.overflow = deadlines + (hasDeadlines ? (long) SLOTS * Long.BYTES : 0);
         this.size = overflow + Long.BYTES;
+    }
+
+    long metaAt(long bucket, int slot) {
+        return bucket + meta + slot;
+    }
+
+    long deadlineAt(long bucket, int slot) {
+        return bucket + deadlines + (long) slot * Long.BYTES;
     }
 
     long keyAt(long bucket, int slot) {

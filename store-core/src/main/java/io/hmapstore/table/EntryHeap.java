@@ -128,8 +128,8 @@ final class EntryHeap {
     synchronized void free(long payload) {
         MemorySegment m = mem;
         int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
-        StoreEvents.Retire retire = new StoreEvents.Retire();
-        if (retire.shouldCommit()) {
+        if (StoreEvents.RETIRE.isEnabled()) {
+            StoreEvents.Retire retire = new StoreEvents.Retire();
             retire.offset = payload;
             retire.bytes = capacity(payload) + BlockHeader.SIZE;
             retire.kind = BlockHeader.kindName(m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND));
@@ -474,35 +474,58 @@ final class EntryHeap {
 
     private long allocateSmall(int sizeClass) {
         long size = CLASS_SIZES[sizeClass];
+        if (freeSmall[sizeClass] == 0 && slabCursor[sizeClass] + size > slabLimit[sizeClass]) {
+            try {
+                newSlab(sizeClass);
+            } catch (io.hmapstore.StoreFullException full) {
+                // At the memory bound, a freed block of a larger class serves rather than failing: the
+                // bound holds, at the cost of the difference.
+                for (int larger = sizeClass + 1; larger < CLASS_SIZES.length; larger++) {
+                    if (freeSmall[larger] != 0) {
+                        return takeFree(larger);
+                    }
+                }
+                throw full;
+            }
+        }
+        if (freeSmall[sizeClass] != 0) {
+            return takeFree(sizeClass);
+        }
+        long block = slabCursor[sizeClass];
+        slabCursor[sizeClass] = block + size;
         bytesInUse += size;
         bytesByClass[sizeClass] += size;
+        long payload = block + BlockHeader.SIZE;
+        mem.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        return payload;
+    }
+
+    private void newSlab(int sizeClass) {
+        long slab = allocateLarge(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET, false);
+        MemorySegment m = mem;
+        m.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
+        slabCursor[sizeClass] = slab;
+        slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
+    }
+
+    private long takeFree(int sizeClass) {
+        long size = CLASS_SIZES[sizeClass];
         MemorySegment m = mem;
         long payload = freeSmall[sizeClass];
-        if (payload != 0) {
-            if (!isFreedLink(payload, sizeClass)) {
-                throw new CorruptedStoreException("entry heap: free list of size class " + size + " links to 0x"
-                        + Long.toHexString(payload) + ", which is not a freed block of that class in heap " + range()
-                        + " (" + region + ")");
-            }
-            freeSmall[sizeClass] = m.get(LONG, payload);
-            if (zeroOnReuse) {
-                zero(m, payload, size - BlockHeader.SIZE);
-            }
-            checkReused(payload, size - BlockHeader.SIZE);
-        } else {
-            if (slabCursor[sizeClass] + size > slabLimit[sizeClass]) {
-                long slab = allocateLarge(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET, false);
-                m = mem;
-                m.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
-                m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
-                m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
-                slabCursor[sizeClass] = slab;
-                slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
-            }
-            long block = slabCursor[sizeClass];
-            slabCursor[sizeClass] = block + size;
-            payload = block + BlockHeader.SIZE;
+        if (!isFreedLink(payload, sizeClass)) {
+            throw new CorruptedStoreException("entry heap: free list of size class " + size + " links to 0x"
+                    + Long.toHexString(payload) + ", which is not a freed block of that class in heap " + range()
+                    + " (" + region + ")");
         }
+        freeSmall[sizeClass] = m.get(LONG, payload);
+        if (zeroOnReuse) {
+            zero(m, payload, size - BlockHeader.SIZE);
+        }
+        checkReused(payload, size - BlockHeader.SIZE);
+        bytesInUse += size;
+        bytesByClass[sizeClass] += size;
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
         return payload;
     }
@@ -554,13 +577,43 @@ final class EntryHeap {
         return payload;
     }
 
+    /**
+     * Bytes at the end of the reserved range that only {@linkplain #allocateUrgent urgent} allocations
+     * may use: an evacuation that has begun must be able to finish, or entries would be stranded.
+     */
+    private final long reserve = 1 << 20;
+    private boolean urgent;
+
+    /**
+     * {@link #allocate} for work that must not fail halfway (an evacuation's overflow buckets,
+     * recovery): it may use the last {@link #reserve} bytes of the range that ordinary writes may not.
+     */
+    synchronized long allocateUrgent(long payloadBytes, byte kind) {
+        urgent = true;
+        try {
+            return allocate(payloadBytes, kind);
+        } finally {
+            urgent = false;
+        }
+    }
+
+    /** Frees now whatever retired memory no reader can see any more. */
+    void reclaimNow() {
+        Reclaimer r = reclaimer;
+        if (r != null) {
+            r.reclaim();
+        }
+    }
+
     private void ensureMapped(long end) {
         if (end <= region.size()) {
             return;
         }
-        if (end > region.maxSize()) {
-            throw new io.hmapstore.StoreException("store is full: needs " + end + " bytes of its reserved "
-                    + region.maxSize() + "; open it with a larger reserveBytes");
+        long limit = urgent ? region.maxSize() : region.maxSize() - reserve;
+        if (end > limit) {
+            throw new io.hmapstore.StoreFullException("store is full: needs " + end + " bytes mapped, its bound is "
+                    + region.maxSize() + " (less " + (urgent ? 0 : reserve) + " kept for finishing a growth);"
+                    + " open it with a larger reserveBytes or maxBytes");
         }
         // Grow geometrically so a growing table maps new memory O(log n) times, not once per block.
         long target = Math.max(end, Math.min(region.maxSize(), region.size() * 2));

@@ -81,7 +81,8 @@ final class HashTable {
     private final AtomicLong evacuations = new AtomicLong();
 
     HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
-            int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh) {
+            int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
+            boolean deadlines) {
         this.region = region;
         this.heap = heap;
         this.headers = headers;
@@ -94,7 +95,7 @@ final class HashTable {
         this.valueInline = valueSize > 0;
         int keySlot = keyInline ? keySize : Long.BYTES;
         int valueSlot = valueInline ? valueSize : (keyInline ? Long.BYTES : 0);
-        this.layout = new BucketLayout(keySlot, valueSlot);
+        this.layout = new BucketLayout(keySlot, valueSlot, meta, deadlines);
         this.initialLog2 = initialLog2;
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
@@ -190,6 +191,21 @@ final class HashTable {
      * @return the slot as {@code bucketOffset | slotIndex}, or -1 when absent
      */
     long find(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+        return find(seg, hash, key, keyOffset, keyLength, keyBits, false);
+    }
+
+    /**
+     * Finds the entry whose key hashes to {@code hash}, for the eviction queues, which remember keys
+     * only by their 64-bit hash.
+     *
+     * @return the slot, or -1
+     */
+    long findByHash(int seg, long hash) {
+        return find(seg, hash, null, 0, 0, 0, true);
+    }
+
+    private long find(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+            boolean byHash) {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
@@ -221,7 +237,8 @@ final class HashTable {
                     }
                     continue;
                 }
-                if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                if (byHash ? hashAt(m, seg, index, b, i) == hash
+                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                     return b | i;
                 }
             }
@@ -299,7 +316,7 @@ final class HashTable {
      * @return whether the key was already present
      */
     boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            MemorySegment value, long valueOffset, long valueLength, long valueBits) {
+            MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
         long h = header(seg);
         makeIfNeeded(seg, h);
         int top = BucketLayout.tophash(hash);
@@ -337,6 +354,9 @@ final class HashTable {
                     }
                     if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                         updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits);
+                        if (layout.hasDeadlines) {
+                            heap.mem().set(LONG, layout.deadlineAt(b, i), deadline);
+                        }
                         return true;
                     }
                 }
@@ -362,6 +382,11 @@ final class HashTable {
             }
             writeNewSlot(m, insertB, insertI, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength,
                     valueBits);
+            m = heap.mem();
+            clearSlotState(m, insertB, insertI);
+            if (layout.hasDeadlines) {
+                m.set(LONG, layout.deadlineAt(insertB, insertI), deadline);
+            }
             tophash(m, insertB, insertI, top);
             m.set(LONG, h + SegmentHeader.COUNT, count + 1);
             return false;
@@ -438,10 +463,129 @@ final class HashTable {
         }
     }
 
+    /** Copies a slot whole: key, value, and the eviction and expiry state that travel with them. */
+    private void copySlot(MemorySegment m, long b, int i, long db, int di) {
+        MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(db, di), layout.keySlot);
+        MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(db, di), layout.valueSlot);
+        if (layout.hasMeta) {
+            m.set(BYTE, layout.metaAt(db, di), m.get(BYTE, layout.metaAt(b, i)));
+        }
+        if (layout.hasDeadlines) {
+            m.set(LONG, layout.deadlineAt(db, di), m.get(LONG, layout.deadlineAt(b, i)));
+        }
+    }
+
+    private void clearSlotState(MemorySegment m, long b, int i) {
+        if (layout.hasMeta) {
+            m.set(BYTE, layout.metaAt(b, i), (byte) 0);
+        }
+        if (layout.hasDeadlines) {
+            m.set(LONG, layout.deadlineAt(b, i), 0L);
+        }
+    }
+
+    // ---------------------------------------------------------------- eviction and expiry state
+
+    /** @return whether the slot's deadline has passed at {@code now} (epoch millis) */
+    boolean expired(long slot, long now) {
+        if (!layout.hasDeadlines) {
+            return false;
+        }
+        long deadline = heap.mem().get(LONG, layout.deadlineAt(bucketOf(slot), indexOf(slot)));
+        return deadline != 0 && deadline <= now;
+    }
+
+    /** @return the slot's access frequency, 0 to {@link BucketLayout#MAX_FREQUENCY} */
+    int frequency(long slot) {
+        return heap.mem().get(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot))) & BucketLayout.MAX_FREQUENCY;
+    }
+
+    void frequency(long slot, int value) {
+        heap.mem().set(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot)), (byte) value);
+    }
+
+    /**
+     * Counts an access, as S3-FIFO does. Lock-free readers call this too: a plain byte store into a
+     * bucket they may be racing a writer on, so an increment can be lost, which only makes the
+     * frequency an estimate, as it is anyway.
+     */
+    void touch(long slot) {
+        MemorySegment m = heap.mem();
+        long at = layout.metaAt(bucketOf(slot), indexOf(slot));
+        int f = m.get(BYTE, at) & BucketLayout.MAX_FREQUENCY;
+        if (f < BucketLayout.MAX_FREQUENCY) {
+            m.set(BYTE, at, (byte) (f + 1));
+        }
+    }
+
+    /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
+    static final long SWEEP_INTERRUPTED = -1;
+
+    /**
+     * Removes the expired entries of up to {@code count} buckets of the current array, starting at
+     * {@code from}; the caller holds the segment for writing.
+     *
+     * @param sink receives the hash of each removed entry
+     * @return where the next sweep starts, or {@link #SWEEP_INTERRUPTED}
+     */
+    long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
+        MemorySegment m = heap.mem();
+        long h = header(seg);
+        if (!layout.hasDeadlines || m.get(LONG, h + SegmentHeader.BUCKETS) == 0) {
+            return 0;
+        }
+        int log2 = log2Buckets(m, seg, h);
+        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long index = from & mask(log2);
+        for (int c = 0; c < count; c++, index = (index + 1) & mask(log2)) {
+            int chainLimit = noverflow(m, h);
+            for (long b = buckets + index * layout.size, k = 0; b != 0; b = overflow(m, seg, index, b), k++) {
+                for (int i = 0; i < SLOTS; i++) {
+                    if (tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
+                        continue;
+                    }
+                    long deadline = m.get(LONG, layout.deadlineAt(b, i));
+                    if (deadline == 0 || deadline > now) {
+                        continue;
+                    }
+                    // Removing a slot leaves the chain's buckets where they are, so the walk goes on,
+                    // unless the removal started a shrink: then the next sweep starts afresh.
+                    long hash = hashAt(m, seg, index, b, i);
+                    if (removeByHash(seg, hash)) {
+                        sink.accept(hash);
+                    }
+                    m = heap.mem();
+                    if (m.get(LONG, h + SegmentHeader.BUCKETS) != buckets) {
+                        return SWEEP_INTERRUPTED;
+                    }
+                }
+                if (k > chainLimit) {
+                    throw chainTooLong(seg, index, b, chainLimit);
+                }
+            }
+        }
+        return index;
+    }
+
+    /** @return the hash of the key in {@code slot} */
+    long hashOf(int seg, long slot) {
+        return hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
+    }
+
     // ---------------------------------------------------------------- delete (mapdelete)
 
     /** Removes a key. The caller holds the segment for writing. @return whether it was present */
     boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+        return remove(seg, hash, key, keyOffset, keyLength, keyBits, false);
+    }
+
+    /** Removes the entry whose key hashes to {@code hash} (eviction, expiry). @return whether there was one */
+    boolean removeByHash(int seg, long hash) {
+        return remove(seg, hash, null, 0, 0, 0, true);
+    }
+
+    private boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+            boolean byHash) {
         long h = header(seg);
         MemorySegment m = heap.mem();
         int log2 = log2Buckets(m, seg, h);
@@ -466,12 +610,14 @@ final class HashTable {
                     }
                     continue;
                 }
-                if (!keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                if (!(byHash ? hashAt(m, seg, index, b, i) == hash
+                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits))) {
                     continue;
                 }
                 long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
                 EntryHeap.zero(m, layout.keyAt(b, i), layout.keySlot);
                 EntryHeap.zero(m, layout.valueAt(b, i), layout.valueSlot);
+                clearSlotState(m, b, i);
                 tophash(m, b, i, EMPTY_ONE);
                 markEmptyRest(m, seg, index, start, b, i);
                 m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
@@ -568,8 +714,8 @@ final class HashTable {
         m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
         m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
         m.set(LONG, h + SegmentHeader.BUCKETS, array);
-        StoreEvents.Grow event = new StoreEvents.Grow();
-        if (event.shouldCommit()) {
+        if (StoreEvents.GROW.isEnabled()) {
+            StoreEvents.Grow event = new StoreEvents.Grow();
             event.segment = seg;
             event.oldLog2Buckets = log2;
             event.newLog2Buckets = newLog2;
@@ -653,7 +799,7 @@ final class HashTable {
                             yi = firstFree(m, yb);
                         }
                         if (yi == SLOTS) {
-                            yb = newOverflow(seg, h, yb);
+                            yb = newOverflow(seg, h, yb, true);
                             yi = 0;
                             m = heap.mem();
                         }
@@ -661,15 +807,14 @@ final class HashTable {
                         di = yi++;
                     } else {
                         if (xi == SLOTS) {
-                            xb = newOverflow(seg, h, xb);
+                            xb = newOverflow(seg, h, xb, true);
                             xi = 0;
                             m = heap.mem();
                         }
                         db = xb;
                         di = xi++;
                     }
-                    MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(db, di), layout.keySlot);
-                    MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(db, di), layout.valueSlot);
+                    copySlot(m, b, i, db, di);
                     tophash(m, db, di, t);
                     tophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
                 }
@@ -694,8 +839,8 @@ final class HashTable {
             m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
             evacuations.incrementAndGet();
             bumpGeneration(m, h);
-            StoreEvents.Evacuate event = new StoreEvents.Evacuate();
-            if (event.shouldCommit()) {
+            if (StoreEvents.EVACUATE.isEnabled()) {
+                StoreEvents.Evacuate event = new StoreEvents.Evacuate();
                 event.segment = seg;
                 event.oldBucket = oldIndex;
                 event.overflowFreed = freed;
@@ -761,7 +906,13 @@ final class HashTable {
     }
 
     private long newOverflow(int seg, long h, long last) {
-        long ovf = heap.allocate(layout.size, BlockHeader.OVERFLOW);
+        return newOverflow(seg, h, last, false);
+    }
+
+    /** @param urgent for an evacuation under way, which must not fail halfway */
+    private long newOverflow(int seg, long h, long last, boolean urgent) {
+        long ovf = urgent ? heap.allocateUrgent(layout.size, BlockHeader.OVERFLOW)
+                : heap.allocate(layout.size, BlockHeader.OVERFLOW);
         MemorySegment m = heap.mem();
         m.set(LONG, last + layout.overflow, ovf);
         m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) + 1);
@@ -1154,15 +1305,14 @@ final class HashTable {
         for (long n = 0; ; n++) {
             for (int j = 0; j < SLOTS; j++) {
                 if (BucketLayout.isEmpty(tophash(m, dest, j))) {
-                    MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(dest, j), layout.keySlot);
-                    MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(dest, j), layout.valueSlot);
+                    copySlot(m, b, i, dest, j);
                     tophash(m, dest, j, t);
                     return;
                 }
             }
             long next = overflow(m, seg, -1, dest);
             if (next == 0) {
-                newOverflow(seg, h, dest);
+                newOverflow(seg, h, dest, true);
                 m = heap.mem();
                 next = m.get(LONG, dest + layout.overflow);
             }
@@ -1387,8 +1537,8 @@ final class HashTable {
         String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
                 + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
                 + "; mapping: " + mapping;
-        StoreEvents.Corruption event = new StoreEvents.Corruption();
-        if (event.shouldCommit()) {
+        if (StoreEvents.CORRUPTION.isEnabled()) {
+            StoreEvents.Corruption event = new StoreEvents.Corruption();
             event.segment = seg;
             event.bucket = index;
             event.offset = offset;

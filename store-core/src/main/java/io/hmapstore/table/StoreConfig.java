@@ -22,6 +22,10 @@ import java.util.Set;
  * @param verifyReuse checking mode: count non-zero bytes in reused memory
  * @param hugePages advise transparent huge pages for the heap
  * @param file the store's file, or null for an anonymous store
+ * @param maxEntries entry bound, 0 for none
+ * @param maxBytes memory bound, 0 for none
+ * @param expireAfterWrite default time to live, or null
+ * @param clock milliseconds, for expiry
  * @param <K> key type
  * @param <V> value type
  */
@@ -37,7 +41,21 @@ public record StoreConfig<K, V>(
         long reserveBytes,
         boolean verifyReuse,
         boolean hugePages,
-        java.nio.file.Path file) {
+        java.nio.file.Path file,
+        long maxEntries,
+        long maxBytes,
+        java.time.Duration expireAfterWrite,
+        java.util.function.LongSupplier clock) {
+
+    /** @return whether a bound makes the store evict */
+    public boolean evicting() {
+        return maxEntries > 0 || maxBytes > 0;
+    }
+
+    /** @return whether any entry can expire: a default was set (per-entry expiry needs this too) */
+    public boolean expiring() {
+        return expireAfterWrite != null;
+    }
 
     /**
      * @param guard a guard

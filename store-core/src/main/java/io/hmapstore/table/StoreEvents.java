@@ -4,6 +4,7 @@ import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -11,9 +12,18 @@ import jdk.jfr.StackTrace;
 /**
  * The store's JFR events, so {@code jcmd <pid> JFR.start} shows growth, evacuation, retirement,
  * release, stale views and corruption as Go's {@code gctrace} and pprof would. Events that are not
- * enabled cost a field read: each site asks {@code shouldCommit()} before it fills anything in.
+ * enabled cost a field read: each site asks its {@link EventType} before it makes anything.
  */
 final class StoreEvents {
+    // Checked before an event object is made, so hot paths allocate nothing while JFR is off
+    // (escape analysis would usually remove the object, but not in methods too big to inline).
+    static final EventType GROW = EventType.getEventType(Grow.class);
+    static final EventType EVACUATE = EventType.getEventType(Evacuate.class);
+    static final EventType RETIRE = EventType.getEventType(Retire.class);
+    static final EventType RELEASE = EventType.getEventType(Release.class);
+    static final EventType STALE_ACCESS = EventType.getEventType(StaleAccess.class);
+    static final EventType CORRUPTION = EventType.getEventType(Corruption.class);
+
     private StoreEvents() {
     }
 

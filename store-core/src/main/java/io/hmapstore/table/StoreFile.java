@@ -243,12 +243,36 @@ final class StoreFile implements AutoCloseable {
         }
         checkCodec(m, "key", StoreHeader.KEY_CODEC, StoreHeader.KEY_SIZE, config.keys());
         checkCodec(m, "value", StoreHeader.VALUE_CODEC, StoreHeader.VALUE_SIZE, config.values());
+        checkFeatures(m, config);
         int segmentBits = m.get(ValueLayout.JAVA_INT, StoreHeader.SEGMENT_BITS);
         int initialLog2 = m.get(ValueLayout.JAVA_INT, StoreHeader.INITIAL_LOG2);
         if (segmentBits < 0 || segmentBits > TableStore.MAX_SEGMENT_BITS || initialLog2 < 0 || initialLog2 > 40) {
             throw new CorruptedStoreException("store file " + path + ": segment bits " + segmentBits
                     + " and initial B " + initialLog2 + " must lie in [0, " + TableStore.MAX_SEGMENT_BITS + "] and [0, 40]");
         }
+    }
+
+    private static int features(StoreConfig<?, ?> config) {
+        return (config.evicting() ? StoreHeader.FEATURE_EVICTION : 0) | (config.expiring() ? StoreHeader.FEATURE_EXPIRY : 0);
+    }
+
+    private void checkFeatures(MemorySegment m, StoreConfig<?, ?> config) {
+        int found = m.get(ValueLayout.JAVA_INT, StoreHeader.FEATURES);
+        int wanted = features(config);
+        if (found != wanted) {
+            throw new StoreException("store file " + path + " was written " + describeFeatures(found)
+                    + "; it was opened " + describeFeatures(wanted) + " — the bucket layout differs, so open it as it"
+                    + " was made");
+        }
+    }
+
+    private static String describeFeatures(int features) {
+        if (features == 0) {
+            return "without bounds or expiry";
+        }
+        String bound = (features & StoreHeader.FEATURE_EVICTION) != 0 ? "with a bound (maxEntries/maxBytes)" : "";
+        String expiry = (features & StoreHeader.FEATURE_EXPIRY) != 0 ? "with expiry (expireAfterWrite)" : "";
+        return bound.isEmpty() ? expiry : expiry.isEmpty() ? bound : bound + " and " + expiry;
     }
 
     private void checkCodec(MemorySegment m, String what, long idAt, long sizeAt, Codec<?> codec) {
@@ -274,7 +298,7 @@ final class StoreFile implements AutoCloseable {
             long seed, boolean fresh) {
         return new HashTable(region, heap, g.headers(), g.segmentBits(), seed, config.keys().fixedSize(),
                 config.values().fixedSize(), g.initialLog2(), config.guarded(io.hmapstore.Guard.OFFSET_CHECK),
-                config.guarded(io.hmapstore.Guard.MAKE_BEFORE_WRITE), fresh);
+                config.guarded(io.hmapstore.Guard.MAKE_BEFORE_WRITE), fresh, config.evicting(), config.expiring());
     }
 
     private static void writeSuperblock(MemorySegment m, StoreConfig<?, ?> config, Geometry g, long seed) {
@@ -288,6 +312,7 @@ final class StoreFile implements AutoCloseable {
         m.set(ValueLayout.JAVA_LONG, StoreHeader.SEED, seed);
         StoreHeader.writeCodecId(m, StoreHeader.KEY_CODEC, config.keys().id());
         StoreHeader.writeCodecId(m, StoreHeader.VALUE_CODEC, config.values().id());
+        m.set(ValueLayout.JAVA_INT, StoreHeader.FEATURES, features(config));
         m.set(ValueLayout.JAVA_INT, StoreHeader.CRC, StoreHeader.crc(m));
     }
 

@@ -15,10 +15,10 @@ import java.util.zip.CRC32C;
  *   | magic  | version | page size | segment bits| key size  | value size| initial B   |
  *   | u64    | u32     | u32       | u32         | i32       | i32       | u32         |
  *   +--------+---------+-----------+-------------+-----------+-----------+-------------+
- *   32         40                     104                    168        172
- *   +----------+----------------------+----------------------+----------+
- *   | seed u64 | key codec id [64]    | value codec id [64]  | crc32c   |   (static part)
- *   +----------+----------------------+----------------------+----------+
+ *   32         40                     104                    168          172        176
+ *   +----------+----------------------+----------------------+------------+----------+
+ *   | seed u64 | key codec id [64]    | value codec id [64]  | features   | crc32c   |   (static part)
+ *   +----------+----------------------+----------------------+------------+----------+
  *   256        260       264         272                 280
  *   +----------+---------+-----------+-------------------+
  *   | state u32| pad     | heap top  | dirty until u64   |                  (dynamic part)
@@ -26,7 +26,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>The static part is written once, when the store is created, and sealed with a CRC32C over bytes
- * [0, 168). The dynamic part changes while the store is open and is not covered by the CRC, so a crash
+ * [0, 172). {@code features} says which optional per-slot state the buckets carry
+ * ({@link #FEATURE_EVICTION}, {@link #FEATURE_EXPIRY}), since it changes the bucket layout. The dynamic part changes while the store is open and is not covered by the CRC, so a crash
  * in the middle of updating it cannot make the file unreadable; each of its fields is range-checked
  * instead. Sizes are a codec's fixed size, or -1 for variable-size codecs; codec ids are UTF-8,
  * zero-padded. {@code state} is {@link #CLEAN} only between a completed {@code close()} and the next
@@ -49,12 +50,18 @@ final class StoreHeader {
     static final long SEED = 32;
     static final long KEY_CODEC = 40;
     static final long VALUE_CODEC = KEY_CODEC + CODEC_ID_BYTES;
-    static final long CRC = VALUE_CODEC + CODEC_ID_BYTES;
+    static final long FEATURES = VALUE_CODEC + CODEC_ID_BYTES;
+    static final long CRC = FEATURES + 4;
     static final long STATIC_BYTES = CRC;
 
     static final long STATE = 256;
     static final long HEAP_TOP = 264;
     static final long DIRTY_UNTIL = 272;
+
+    /** Buckets carry S3-FIFO frequencies (a store opened with maxEntries or maxBytes). */
+    static final int FEATURE_EVICTION = 1;
+    /** Buckets carry expiry deadlines (a store opened with expireAfterWrite). */
+    static final int FEATURE_EXPIRY = 2;
 
     static final int CLEAN = 0x434C454E;
     static final int DIRTY = 0x44495254;

@@ -8,6 +8,7 @@ import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.RejectedWriteException;
 import io.hmapstore.StaleViewException;
+import io.hmapstore.StoreFullException;
 import io.hmapstore.StoreStats;
 import io.hmapstore.ValueView;
 import io.hmapstore.VerifyReport;
@@ -65,6 +66,23 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final io.hmapstore.WriteGuard<? super K, ? super V> writeGuard;
     private final ReaderEpochs epochs;
     private final StoreFile file;
+
+    // Cache features: null/0/false for a store without bounds or expiry.
+    private final S3Fifo eviction;
+    private final java.util.concurrent.atomic.AtomicLong live;
+    private final long maxEntries;
+    private final long maxBytes;
+    private final boolean expiring;
+    private final long ttlMillis;
+    private final java.util.function.LongSupplier clock;
+    private final boolean recording;
+    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder expirations = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder puts = new java.util.concurrent.atomic.LongAdder();
+    private final long[] sweepHands;
+    private final java.util.function.LongConsumer expiredBySweep = hash -> expiredOne();
     private final boolean recovered;
     private volatile boolean closed;
     private EntrySet entrySet;
@@ -97,9 +115,17 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.staleCheck = config.guarded(Guard.STALE_VIEW_CHECK);
         this.writeGuard = config.writeGuard();
 
+        this.maxEntries = config.maxEntries();
+        this.maxBytes = config.maxBytes();
+        this.expiring = config.expiring();
+        this.ttlMillis = expiring ? config.expireAfterWrite().toMillis() : 0;
+        this.clock = config.clock();
+        this.recording = config.evicting() || expiring;
         int segmentBits = segmentBits(config);
         int segments = 1 << segmentBits;
-        long perSegment = (config.expectedEntries() + segments - 1) / segments;
+        // A bounded store is sized for its bound up front, so it never grows (nor shrinks) past it.
+        long expected = Math.max(config.expectedEntries(), maxEntries);
+        long perSegment = (expected + segments - 1) / segments;
         int initialLog2 = 0;
         while (perSegment * 2 > 13L * (1L << initialLog2)) {
             initialLog2++;
@@ -130,6 +156,36 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         } else {
             epochs = null;
         }
+        this.sweepHands = new long[segments];
+        if (config.evicting()) {
+            eviction = new S3Fifo(maxEntries > 0 ? maxEntries : maxBytes / 64);
+            live = new java.util.concurrent.atomic.AtomicLong(longSizeOfTable());
+            requeueExisting();
+        } else {
+            eviction = null;
+            live = null;
+        }
+    }
+
+    private long longSizeOfTable() {
+        long n = 0;
+        for (int s = 0; s < table.segments; s++) {
+            n += table.count(s);
+        }
+        return n;
+    }
+
+    /** A reopened bounded store queues what it holds, in no particular order (the order is not kept). */
+    private void requeueExisting() {
+        synchronized (eviction) {
+            for (int s = 0; s < table.segments; s++) {
+                int seg = s;
+                for (long cursor = 0; cursor != HashTable.DONE; ) {
+                    cursor = table.collect(seg, cursor, slot -> eviction.inserted(table.hashOf(seg, slot)));
+                }
+            }
+            evictWhileOver();
+        }
     }
 
     private static int segmentBits(StoreConfig<?, ?> config) {
@@ -137,7 +193,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 ? 4L * Runtime.getRuntime().availableProcessors()
                 : 1;
         // Keep a segment's bucket array within about a million entries, so no one array is huge.
-        wanted = Math.max(wanted, config.expectedEntries() >> 20);
+        wanted = Math.max(wanted, Math.max(config.expectedEntries(), config.maxEntries()) >> 20);
         int bits = 0;
         while ((1L << bits) < wanted && bits < MAX_SEGMENT_BITS) {
             bits++;
@@ -371,8 +427,177 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         return keys.decode(heap.mem(), table.keyOffset(seg, slot), table.keyLength(seg, slot));
     }
 
-    private void put(Key k, Value v) {
-        table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, v.bytes, 0, v.length, v.bits);
+    /** @return whether the key was new */
+    private boolean put(Key k, Value v, long deadline) {
+        return !table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, v.bytes, 0, v.length, v.bits, deadline);
+    }
+
+    // ------------------------------------------------------------------ writes, with cache bookkeeping
+
+    /** What a write did, for the bookkeeping that runs after it has left its segment. */
+    private static final int INSERTED = 1;
+    private static final int REMOVED = 2;
+
+    /** The body of one boxed write, run with the key's segment held and the key's live slot found. */
+    @FunctionalInterface
+    private interface Write<T> {
+        T run(long slot, int[] effect);
+    }
+
+    /**
+     * Runs a boxed write: enters the key's segment, drops the key's entry first if it has expired,
+     * runs {@code body}, sweeps a little for expired entries, leaves, then queues a new key for
+     * eviction and evicts while over the bounds. A write that finds the store full (a {@code maxBytes}
+     * store whose region cannot grow) evicts and runs again.
+     */
+    private <T> T write(Key k, Write<T> body) {
+        for (int attempt = 0; ; attempt++) {
+            int[] effect = {0};
+            T result = null;
+            StoreFullException full = null;
+            long stamp = enterWrite(k.seg);
+            try {
+                result = body.run(liveSlot(k.seg, k.hash, k.find()), effect);
+                sweep(k.seg);
+            } catch (StoreFullException e) {
+                full = e;
+            } finally {
+                exitWrite(k.seg, stamp);
+            }
+            if (full != null) {
+                makeRoom(full, attempt);
+                continue;
+            }
+            afterWrite(k.hash, effect[0]);
+            return result;
+        }
+    }
+
+    /** In a write section: the key's slot, or -1 if absent or expired (an expired entry is removed). */
+    private long liveSlot(int seg, long hash, long slot) {
+        if (slot >= 0 && expiring && table.expired(slot, clock.getAsLong())) {
+            table.removeByHash(seg, hash);
+            expiredOne();
+            return -1;
+        }
+        return slot;
+    }
+
+    private void expiredOne() {
+        expirations.increment();
+        if (live != null) {
+            live.decrementAndGet();
+        }
+    }
+
+    /** Removes the expired entries of a couple of buckets: expiry's memory comes back a little per write. */
+    private void sweep(int seg) {
+        if (expiring) {
+            long next = table.sweepExpired(seg, sweepHands[seg], 2, clock.getAsLong(), expiredBySweep);
+            sweepHands[seg] = next == HashTable.SWEEP_INTERRUPTED ? 0 : next;
+        }
+    }
+
+    private long deadline() {
+        return expiring ? clock.getAsLong() + ttlMillis : 0;
+    }
+
+    private void afterWrite(long hash, int effect) {
+        if ((effect & INSERTED) != 0) {
+            if (live != null) {
+                live.incrementAndGet();
+            }
+            if (eviction != null) {
+                synchronized (eviction) {
+                    eviction.inserted(hash);
+                    evictWhileOver();
+                }
+            }
+        }
+        if ((effect & REMOVED) != 0 && live != null) {
+            live.decrementAndGet();
+        }
+    }
+
+    private boolean overBounds() {
+        return (maxEntries > 0 && live.get() > maxEntries)
+                || (maxBytes > 0 && heap.bytesInUse() > maxBytes - maxBytes / 4);
+    }
+
+    /** S3-FIFO's eviction loop ({@link S3Fifo}); runs with its monitor held, one segment at a time. */
+    private void evictWhileOver() {
+        long limit = 4 * eviction.queued() + 16;
+        for (long n = 0; n < limit && overBounds(); n++) {
+            if (!evictOrRequeueOne()) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when the queues are empty */
+    private boolean evictOrRequeueOne() {
+        boolean fromSmall = eviction.fromSmall();
+        long hash = eviction.next(fromSmall);
+        if (hash == 0) {
+            return false;
+        }
+        int seg = table.segmentOf(hash);
+        long stamp = enterWrite(seg);
+        try {
+            long slot = table.findByHash(seg, hash);
+            if (slot < 0) {
+                return true;
+            }
+            if (expiring && table.expired(slot, clock.getAsLong())) {
+                table.removeByHash(seg, hash);
+                expiredOne();
+                return true;
+            }
+            int frequency = table.frequency(slot);
+            if (frequency > 0) {
+                table.frequency(slot, fromSmall ? 0 : frequency - 1);
+                if (fromSmall) {
+                    eviction.promote(hash);
+                } else {
+                    eviction.reinsert(hash);
+                }
+                return true;
+            }
+            table.removeByHash(seg, hash);
+            if (fromSmall) {
+                eviction.remember(hash);
+            }
+            evictions.increment();
+            live.decrementAndGet();
+            return true;
+        } finally {
+            exitWrite(seg, stamp);
+        }
+    }
+
+    /** A write found the store full: evict a batch (and free what readers no longer see), or give up. */
+    private void makeRoom(StoreFullException full, int attempt) {
+        if (eviction == null || attempt >= 8) {
+            throw full;
+        }
+        synchronized (eviction) {
+            for (int n = 0; n < 256; n++) {
+                if (!evictOrRequeueOne()) {
+                    break;
+                }
+            }
+        }
+        heap.reclaimNow();
+    }
+
+    private void countLookup(boolean hit) {
+        if (recording) {
+            if (hit) {
+                hits.increment();
+            } else {
+                misses.increment();
+            }
+        }
     }
 
     private void guard(K key, V value) {
@@ -400,7 +625,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
         Key k = new Key(key);
         return read(k.seg, () -> {
-            long slot = k.find();
+            long slot = lookup(k.seg, k.hash, k.bytes, k.length, k.bits);
             if (slot < 0) {
                 return null;
             }
@@ -418,41 +643,54 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             return false;
         }
         Key k = new Key(key);
-        return read(k.seg, () -> k.find() >= 0);
+        return read(k.seg, () -> {
+            long slot = k.find();
+            return slot >= 0 && !(expiring && table.expired(slot, clock.getAsLong()));
+        });
     }
 
     @Override
     public V put(K key, V value) {
+        return put(key, value, deadline());
+    }
+
+    @Override
+    public V put(K key, V value, java.time.Duration expireAfterWrite) {
+        if (!expiring) {
+            throw new UnsupportedOperationException("per-entry expiry needs a store opened with expireAfterWrite(...)"
+                    + " (give a long default if entries should normally live forever)");
+        }
+        if (expireAfterWrite.isNegative() || expireAfterWrite.isZero()) {
+            throw new IllegalArgumentException("expireAfterWrite must be positive, was " + expireAfterWrite);
+        }
+        return put(key, value, clock.getAsLong() + expireAfterWrite.toMillis());
+    }
+
+    private V put(K key, V value, long deadline) {
         Key k = new Key(key);
         Value v = new Value(value);
         guard(key, value);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        return write(k, (slot, effect) -> {
             V old = slot < 0 ? null : decodeValue(k.seg, slot);
-            put(k, v);
+            effect[0] |= put(k, v, deadline) ? INSERTED : 0;
+            puts.increment();
             return old;
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+        });
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         Key k = new Key(key);
         Value v = new Value(value);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        return write(k, (slot, effect) -> {
             if (slot >= 0) {
                 return decodeValue(k.seg, slot);
             }
             guard(key, value);
-            put(k, v);
+            effect[0] |= put(k, v, deadline()) ? INSERTED : 0;
+            puts.increment();
             return null;
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+        });
     }
 
     @Override
@@ -461,21 +699,18 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             return null;
         }
         Key k = new Key(key);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        @SuppressWarnings("unchecked")
+        K typed = (K) key;
+        return write(k, (slot, effect) -> {
             if (slot < 0) {
                 return null;
             }
             V old = decodeValue(k.seg, slot);
-            @SuppressWarnings("unchecked")
-            K typed = (K) key;
             guard(typed, null);
             table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            effect[0] |= REMOVED;
             return old;
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+        });
     }
 
     @Override
@@ -485,19 +720,17 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             return false;
         }
         Key k = new Key(key);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        @SuppressWarnings("unchecked")
+        K typed = (K) key;
+        return write(k, (slot, effect) -> {
             if (slot < 0 || !valueEquals(decodeValue(k.seg, slot), value)) {
                 return false;
             }
-            @SuppressWarnings("unchecked")
-            K typed = (K) key;
             guard(typed, null);
-            return table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            effect[0] |= REMOVED;
+            return true;
+        });
     }
 
     @Override
@@ -505,37 +738,31 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Objects.requireNonNull(oldValue, "oldValue");
         Key k = new Key(key);
         Value v = new Value(newValue);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        return write(k, (slot, effect) -> {
             if (slot < 0 || !valueEquals(decodeValue(k.seg, slot), oldValue)) {
                 return false;
             }
             guard(key, newValue);
-            put(k, v);
+            put(k, v, deadline());
+            puts.increment();
             return true;
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+        });
     }
 
     @Override
     public V replace(K key, V value) {
         Key k = new Key(key);
         Value v = new Value(value);
-        long stamp = enterWrite(k.seg);
-        try {
-            long slot = k.find();
+        return write(k, (slot, effect) -> {
             if (slot < 0) {
                 return null;
             }
             V old = decodeValue(k.seg, slot);
             guard(key, value);
-            put(k, v);
+            put(k, v, deadline());
+            puts.increment();
             return old;
-        } finally {
-            exitWrite(k.seg, stamp);
-        }
+        });
     }
 
     @Override
@@ -585,6 +812,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 epochs.synchronize();
             }
             table.clear();
+            if (eviction != null) {
+                synchronized (eviction) {
+                    eviction.clear();
+                    live.set(0);
+                }
+            }
         } finally {
             for (int s = entered - 1; s >= 0; s--) {
                 exitWrite(s, stamps[s]);
@@ -675,8 +908,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             List<Entry<K, V>> step = new ArrayList<>();
             long next = read(s, () -> {
                 step.clear();
-                return table.collect(s, from, slot -> step.add(new CopiedEntry(decodeKey(s, slot),
-                        decodeValue(s, slot))));
+                long now = expiring ? clock.getAsLong() : 0;
+                return table.collect(s, from, slot -> {
+                    if (!(expiring && table.expired(slot, now))) {
+                        step.add(new CopiedEntry(decodeKey(s, slot), decodeValue(s, slot)));
+                    }
+                });
             });
             buffer.addAll(step);
             if (next == HashTable.DONE) {
@@ -728,7 +965,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
      */
     private long primitiveRead(int seg, long hash, MemorySegment key, long keyBits, MemorySegment out, long absent) {
         long keyLength = key == null ? Long.BYTES : key.byteSize();
-        long slot = table.find(seg, hash, key, 0, keyLength, keyBits);
+        long slot = lookup(seg, hash, key, keyLength, keyBits);
         if (out == null) {
             return slot < 0 ? absent : heap.mem().get(LONG, table.valueOffset(seg, slot));
         }
@@ -742,6 +979,22 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
         MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), out, 0, length);
         return 1;
+    }
+
+    /**
+     * A read's lookup: an expired entry counts as absent; a hit counts an access for eviction. The
+     * counters may count a read twice when an optimistic read is retried: they are statistics.
+     */
+    private long lookup(int seg, long hash, MemorySegment key, long keyLength, long keyBits) {
+        long slot = table.find(seg, hash, key, 0, keyLength, keyBits);
+        if (slot >= 0 && expiring && table.expired(slot, clock.getAsLong())) {
+            slot = -1;
+        }
+        if (slot >= 0 && eviction != null) {
+            table.touch(slot);
+        }
+        countLookup(slot >= 0);
+        return slot;
     }
 
     /** {@link #read} written out for {@link #primitiveRead}, so the zero-allocation paths stay so. */
@@ -801,12 +1054,46 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             guard(k, v);
         }
         long hash = table.hashOfLong(key);
-        int seg = table.segmentOf(hash);
-        long stamp = enterWrite(seg);
-        try {
-            table.put(seg, hash, null, 0, Long.BYTES, key, null, 0, Long.BYTES, value);
-        } finally {
-            exitWrite(seg, stamp);
+        primitiveWrite(table.segmentOf(hash), hash, null, Long.BYTES, key, null, Long.BYTES, value, false);
+    }
+
+    /**
+     * The primitive writes ({@link #write} written out so they allocate nothing): a put, or with
+     * {@code remove} a removal.
+     *
+     * @return for a removal, whether the key was there; for a put, true
+     */
+    private boolean primitiveWrite(int seg, long hash, MemorySegment key, long keyLength, long keyBits,
+            MemorySegment value, long valueLength, long valueBits, boolean remove) {
+        for (int attempt = 0; ; attempt++) {
+            int effect = 0;
+            boolean result = true;
+            StoreFullException full = null;
+            long stamp = enterWrite(seg);
+            try {
+                if (expiring) {
+                    liveSlot(seg, hash, table.find(seg, hash, key, 0, keyLength, keyBits));
+                }
+                if (remove) {
+                    result = table.remove(seg, hash, key, 0, keyLength, keyBits);
+                    effect = result ? REMOVED : 0;
+                } else {
+                    effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
+                            deadline()) ? 0 : INSERTED;
+                    puts.increment();
+                }
+                sweep(seg);
+            } catch (StoreFullException e) {
+                full = e;
+            } finally {
+                exitWrite(seg, stamp);
+            }
+            if (full != null) {
+                makeRoom(full, attempt);
+                continue;
+            }
+            afterWrite(hash, effect);
+            return result;
         }
     }
 
@@ -848,13 +1135,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         int seg = table.segmentOf(hash);
         boolean keyBits = keys.fixedSize() == Long.BYTES;
         boolean valueBits = values.fixedSize() == Long.BYTES;
-        long stamp = enterWrite(seg);
-        try {
-            table.put(seg, hash, keyBits ? null : key, 0, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
-                    valueBits ? null : value, 0, value.byteSize(), valueBits ? value.get(LONG, 0) : 0);
-        } finally {
-            exitWrite(seg, stamp);
-        }
+        primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
+                valueBits ? null : value, value.byteSize(), valueBits ? value.get(LONG, 0) : 0, false);
     }
 
     @Override
@@ -866,12 +1148,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long hash = hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
         boolean bits = keys.fixedSize() == Long.BYTES;
-        long stamp = enterWrite(seg);
-        try {
-            return table.remove(seg, hash, bits ? null : key, 0, key.byteSize(), bits ? key.get(LONG, 0) : 0);
-        } finally {
-            exitWrite(seg, stamp);
-        }
+        return primitiveWrite(seg, hash, bits ? null : key, key.byteSize(), bits ? key.get(LONG, 0) : 0, null, 0, 0,
+                true);
     }
 
     // ------------------------------------------------------------------ views
@@ -882,7 +1160,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long stamp = enterRead(k.seg);
         try {
             long slot = k.find();
-            if (slot < 0) {
+            if (slot < 0 || (expiring && table.expired(slot, clock.getAsLong()))) {
                 return null;
             }
             long entry = table.entryOf(k.seg, slot);
@@ -923,8 +1201,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             long now = current();
             if (now != stamp) {
-                StoreEvents.StaleAccess event = new StoreEvents.StaleAccess();
-                if (event.shouldCommit()) {
+                if (StoreEvents.STALE_ACCESS.isEnabled()) {
+                    StoreEvents.StaleAccess event = new StoreEvents.StaleAccess();
                     event.segment = seg;
                     event.offset = offset;
                     event.held = stamp;
@@ -984,6 +1262,36 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     }
 
     // ------------------------------------------------------------------ observability and lifecycle
+
+    @Override
+    public io.hmapstore.CacheStats cacheStats() {
+        checkOpen();
+        return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum(),
+                longSize(), maxEntries, maxBytes, heap.bytesInUse());
+    }
+
+    @Override
+    public void cleanUp() {
+        checkOpen();
+        if (expiring) {
+            for (int s = 0; s < table.segments; s++) {
+                long stamp = enterWrite(s);
+                try {
+                    // A removal can start a shrink, which stops a sweep: sweep the new array again.
+                    for (int pass = 0; pass < 64; pass++) {
+                        table.finishGrowth(s);
+                        if (table.sweepExpired(s, 0, 1 << table.log2Buckets(s), clock.getAsLong(),
+                                expiredBySweep) != HashTable.SWEEP_INTERRUPTED) {
+                            break;
+                        }
+                    }
+                } finally {
+                    exitWrite(s, stamp);
+                }
+            }
+        }
+        heap.reclaimNow();
+    }
 
     @Override
     public StoreStats stats() {
