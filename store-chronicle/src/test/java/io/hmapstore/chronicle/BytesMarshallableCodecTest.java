@@ -256,7 +256,9 @@ class BytesMarshallableCodecTest {
             String figures = String.format("B/op: new Vec8 %.1f, chronicle decode %.1f, byte[] decode %.1f",
                     object, viaChronicle, viaByteArray);
             System.out.println(figures);
-            assertTrue(viaByteArray >= object + arrayBytes, "the measurement must see the byte[] copy: " + figures);
+            // 2 bytes of slack: the figures are averages over 200,000 calls, and a stray allocation elsewhere
+            // in the thread (a JIT deoptimisation, a TLAB refill's filler) moves them by a fraction of a byte.
+            assertTrue(viaByteArray >= object + arrayBytes - 2, "the measurement must see the byte[] copy: " + figures);
             assertTrue(viaChronicle < object + arrayBytes, "decode allocated as much as a byte[] copy: " + figures);
             assertTrue(viaChronicle <= object + 8, "decode allocated more than the value object: " + figures);
         }
@@ -277,7 +279,7 @@ class BytesMarshallableCodecTest {
             String figures = String.format("B/op: get via chronicle %.1f, via byte[] codec %.1f", viaChronicle,
                     viaByteArray);
             System.out.println(figures);
-            assertTrue(viaByteArray - viaChronicle >= 16 + Vec8.SIZE, figures);
+            assertTrue(viaByteArray - viaChronicle >= 16 + Vec8.SIZE - 2, figures);
         }
     }
 }
