@@ -247,8 +247,27 @@ public final class CachingHttpServiceExample {
             long gcCollections, long gcMillis, long entries) {
     }
 
-    /** Sends {@code requests} requests from {@code threads} clients and measures the service's answers. */
-    static Outcome load(Service service, int requests, int threads, ZipfIds ids, long seed) throws Exception {
+    /** What the measured rounds of one service add up to. */
+    static final class Tally {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        long hits;
+        long misses;
+        long gcCollections;
+        long gcMillis;
+
+        Outcome outcome(Service service) {
+            return new Outcome(service.cache.toString(), latency.getTotalCount(),
+                    (double) hits / Math.max(1, hits + misses), latency.getValueAtPercentile(50) / 1e6,
+                    latency.getValueAtPercentile(99) / 1e6, gcCollections, gcMillis, service.cache.size());
+        }
+    }
+
+    /**
+     * Sends {@code requests} requests from {@code threads} clients and adds what the service answered to
+     * {@code tally} (null: a warm-up, counted nowhere).
+     */
+    static void load(Service service, int requests, int threads, ZipfIds ids, long seed, Tally tally)
+            throws Exception {
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         long[] gcBefore = gc();
         long hitsBefore = service.hits.sum();
@@ -283,11 +302,13 @@ public final class CachingHttpServiceExample {
             clients.shutdownNow();
         }
         long[] gcAfter = gc();
-        long hits = service.hits.sum() - hitsBefore;
-        long misses = service.misses.sum() - missesBefore;
-        return new Outcome(service.cache.toString(), all.getTotalCount(), (double) hits / Math.max(1, hits + misses),
-                all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
-                gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], service.cache.size());
+        if (tally != null) {
+            tally.latency.add(all);
+            tally.hits += service.hits.sum() - hitsBefore;
+            tally.misses += service.misses.sum() - missesBefore;
+            tally.gcCollections += gcAfter[0] - gcBefore[0];
+            tally.gcMillis += gcAfter[1] - gcBefore[1];
+        }
     }
 
     /** @return collections and milliseconds spent in them, summed over every collector */
@@ -301,12 +322,41 @@ public final class CachingHttpServiceExample {
         return new long[] {count, millis};
     }
 
-    /** Warms the service up, then measures it. */
-    static Outcome run(ValueCache cache, int requests, int threads, ZipfIds ids) throws Exception {
-        try (Service service = new Service(cache, threads)) {
-            // the same warm-up for both caches, so JIT compilation is not what the comparison measures
-            load(service, Math.max(threads, requests / 5), threads, ids, 1);
-            return load(service, requests, threads, ids, 1_000);
+    /**
+     * Starts a service per cache, warms every one up, then measures them in alternating rounds. On a shared
+     * JVM whichever service runs later finds the HTTP stack more compiled and the machine in another mood;
+     * warm-ups first and rounds taken in turn keep that from deciding the comparison.
+     */
+    static List<Outcome> run(List<ValueCache> caches, int requests, int threads, ZipfIds ids) throws Exception {
+        List<Service> services = new ArrayList<>();
+        try {
+            for (ValueCache cache : caches) {
+                services.add(new Service(cache, threads));
+            }
+            for (Service service : services) {
+                load(service, Math.max(threads, requests / 5), threads, ids, 1, null);
+            }
+            List<Tally> tallies = new ArrayList<>();
+            for (int i = 0; i < services.size(); i++) {
+                tallies.add(new Tally());
+            }
+            int rounds = 4;
+            for (int round = 0; round < rounds; round++) {
+                int share = requests / rounds + (round < requests % rounds ? 1 : 0);
+                for (int i = 0; i < services.size(); i++) {
+                    // every service sees the same ids in the same round: seeds depend on the round only
+                    load(services.get(i), share, threads, ids, 1_000 + 100L * round, tallies.get(i));
+                }
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < services.size(); i++) {
+                outcomes.add(tallies.get(i).outcome(services.get(i)));
+            }
+            return outcomes;
+        } finally {
+            for (Service service : services) {
+                service.close();
+            }
         }
     }
 
@@ -333,8 +383,7 @@ public final class CachingHttpServiceExample {
         System.out.printf(Locale.ROOT, "load run: %d requests, %d client threads, zipf 0.99 over %d ids, "
                 + "%d-byte values, caches bounded at %d entries, loopback only%n", requests, threads, keys,
                 VALUE_BYTES, bound);
-        List<Outcome> outcomes = List.of(run(offHeap(bound), requests, threads, ids),
-                run(heap(bound), requests, threads, ids));
+        List<Outcome> outcomes = run(List.of(offHeap(bound), heap(bound)), requests, threads, ids);
         for (Outcome o : outcomes) {
             System.out.println("== " + o.cache());
             System.out.printf(Locale.ROOT,
