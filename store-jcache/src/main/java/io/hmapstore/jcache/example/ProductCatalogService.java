@@ -69,12 +69,14 @@ public final class ProductCatalogService implements AutoCloseable {
     private final CacheManager cacheManager;
     private final Cache<Long, Product> products;
 
-    /** Opens the cache through the standard JCache bootstrap. */
-    public ProductCatalogService() {
-        // Naming the provider makes the choice explicit when several JCache providers are on the
-        // class path; with hmapstore alone, Caching.getCachingProvider() finds it too.
-        CachingProvider provider = Caching.getCachingProvider(HmapCachingProvider.class.getName());
-        this.cacheManager = provider.getCacheManager();
+    /**
+     * Creates the service's cache in an application-wide cache manager. The manager belongs to the
+     * application (it may hold other services' caches); the service owns only its cache.
+     *
+     * @param cacheManager where to create the cache
+     */
+    public ProductCatalogService(CacheManager cacheManager) {
+        this.cacheManager = cacheManager;
         HmapConfiguration<Long, Product> config = new HmapConfiguration<Long, Product>()
                 .keyCodec(Codecs.longs())
                 .expectedEntries(10_000)
@@ -99,10 +101,10 @@ public final class ProductCatalogService implements AutoCloseable {
         return products.unwrap(io.hmapstore.jcache.HmapCache.class).statistics();
     }
 
-    /** Closes the cache manager, which unmaps the cache's off-heap memory. */
+    /** Destroys the service's cache, which unmaps its off-heap memory; the manager stays open. */
     @Override
     public void close() {
-        cacheManager.close();
+        cacheManager.destroyCache(products.getName());
     }
 
     /**
@@ -112,7 +114,11 @@ public final class ProductCatalogService implements AutoCloseable {
      * @param args ignored
      */
     public static void main(String[] args) {
-        try (ProductCatalogService service = new ProductCatalogService()) {
+        // The standard JCache bootstrap. Naming the provider makes the choice explicit when several
+        // are on the class path; with hmapstore alone, Caching.getCachingProvider() finds it too.
+        CachingProvider provider = Caching.getCachingProvider(HmapCachingProvider.class.getName());
+        try (CacheManager cacheManager = provider.getCacheManager();
+                ProductCatalogService service = new ProductCatalogService(cacheManager)) {
             java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             long start = System.nanoTime();
             int requests = 5_000;
