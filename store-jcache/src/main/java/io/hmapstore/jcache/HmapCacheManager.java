@@ -1,0 +1,233 @@
+package io.hmapstore.jcache;
+
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * Owns a set of named off-heap caches. Obtained from {@link HmapCachingProvider}, one per URI and
+ * class loader; closing it closes (and unmaps) every cache it made.
+ *
+ * <p>Caches are store-by-value only: a configuration asking for store-by-reference is refused with
+ * {@link UnsupportedOperationException}, since an off-heap store holds bytes, not references.
+ */
+public final class HmapCacheManager implements CacheManager {
+    private static final System.Logger LOG = System.getLogger(HmapCacheManager.class.getName());
+
+    private final HmapCachingProvider provider;
+    private final URI uri;
+    /** Weak so a manager does not keep an undeployed application's classes alive. */
+    private final WeakReference<ClassLoader> classLoader;
+    private final Properties properties;
+    /** Guarded by itself. */
+    private final Map<String, HmapCache<?, ?>> caches = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    HmapCacheManager(HmapCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+        this.provider = provider;
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.classLoader = new WeakReference<>(Objects.requireNonNull(classLoader, "classLoader"));
+        this.properties = new Properties();
+        if (properties != null) {
+            this.properties.putAll(properties);
+        }
+    }
+
+    @Override
+    public CachingProvider getCachingProvider() {
+        return provider;
+    }
+
+    @Override
+    public URI getURI() {
+        return uri;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader.get();
+    }
+
+    @Override
+    public Properties getProperties() {
+        return properties;
+    }
+
+    /**
+     * Creates a cache. Any {@link Configuration} is accepted; an {@link HmapConfiguration} may also
+     * name the store's codecs and a sizing hint.
+     *
+     * @throws UnsupportedOperationException if the configuration asks for store-by-reference
+     * @throws CacheException if a cache of that name exists
+     */
+    @Override
+    public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(configuration, "configuration");
+        HmapConfiguration<K, V> copy = HmapConfiguration.copyOf(configuration);
+        if (!copy.isStoreByValue()) {
+            throw new UnsupportedOperationException("cache " + cacheName + ": hmapstore caches are store-by-value"
+                    + " (entries live off the heap as bytes); isSupported(STORE_BY_REFERENCE) is false");
+        }
+        synchronized (caches) {
+            checkOpen();
+            if (caches.containsKey(cacheName)) {
+                throw new CacheException("a cache named " + cacheName + " already exists in " + uri);
+            }
+            HmapCache<K, V> cache = new HmapCache<>(this, cacheName, copy, getClassLoader());
+            caches.put(cacheName, cache);
+            return cache;
+        }
+    }
+
+    @Override
+    public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(keyType, "keyType");
+        Objects.requireNonNull(valueType, "valueType");
+        HmapCache<?, ?> cache;
+        synchronized (caches) {
+            cache = caches.get(cacheName);
+        }
+        if (cache == null) {
+            return null;
+        }
+        Configuration<?, ?> config = cache.snapshot();
+        if (!config.getKeyType().equals(keyType)) {
+            throw new ClassCastException("cache " + cacheName + " has key type " + config.getKeyType().getName()
+                    + ", not " + keyType.getName());
+        }
+        if (!config.getValueType().equals(valueType)) {
+            throw new ClassCastException("cache " + cacheName + " has value type " + config.getValueType().getName()
+                    + ", not " + valueType.getName());
+        }
+        @SuppressWarnings("unchecked")
+        Cache<K, V> typed = (Cache<K, V>) cache;
+        return typed;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Cache<K, V> getCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        synchronized (caches) {
+            return (Cache<K, V>) caches.get(cacheName);
+        }
+    }
+
+    @Override
+    public Iterable<String> getCacheNames() {
+        checkOpen();
+        synchronized (caches) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+        }
+    }
+
+    @Override
+    public void destroyCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        HmapCache<?, ?> cache;
+        synchronized (caches) {
+            cache = caches.get(cacheName);
+        }
+        if (cache != null) {
+            // Closing unmaps the store, which is what destroying its contents means off the heap.
+            cache.close();
+        }
+    }
+
+    @Override
+    public void enableManagement(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        HmapCache<?, ?> cache = cache(cacheName);
+        if (cache != null) {
+            cache.setManagementEnabled(enabled);
+        }
+    }
+
+    @Override
+    public void enableStatistics(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        HmapCache<?, ?> cache = cache(cacheName);
+        if (cache != null) {
+            cache.setStatisticsEnabled(enabled);
+        }
+    }
+
+    private HmapCache<?, ?> cache(String cacheName) {
+        synchronized (caches) {
+            return caches.get(cacheName);
+        }
+    }
+
+    /** Forgets a cache that closed itself. */
+    void release(HmapCache<?, ?> cache) {
+        synchronized (caches) {
+            caches.remove(cache.getName(), cache);
+        }
+    }
+
+    /** Closes every cache this manager made, then the manager; the provider hands out a new one next. */
+    @Override
+    public void close() {
+        List<HmapCache<?, ?>> open;
+        synchronized (caches) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(caches.values());
+        }
+        provider.release(this);
+        for (HmapCache<?, ?> cache : open) {
+            try {
+                cache.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing cache " + cache.getName() + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("cache manager " + uri + " is closed");
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        throw new IllegalArgumentException("a cache manager unwraps to " + HmapCacheManager.class.getName()
+                + " only, not to " + clazz.getName());
+    }
+
+    @Override
+    public String toString() {
+        return "HmapCacheManager[" + uri + "]";
+    }
+}

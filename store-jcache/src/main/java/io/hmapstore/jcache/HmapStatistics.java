@@ -1,0 +1,119 @@
+package io.hmapstore.jcache;
+
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * A cache's counters, registered as {@code javax.cache:type=CacheStatistics,...} while statistics
+ * are enabled. {@link LongAdder}s, because every cache operation on every thread bumps one.
+ *
+ * <p>Evictions stay zero: a cache has no bound yet, so nothing is evicted (expired entries are
+ * expiries, which JCache does not count).
+ */
+final class HmapStatistics implements CacheStatisticsMXBean {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder puts = new LongAdder();
+    private final LongAdder removals = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder getNanos = new LongAdder();
+    private final LongAdder putNanos = new LongAdder();
+    private final LongAdder removeNanos = new LongAdder();
+
+    void hit() {
+        hits.increment();
+    }
+
+    void miss() {
+        misses.increment();
+    }
+
+    void puts(long n) {
+        puts.add(n);
+    }
+
+    void removals(long n) {
+        removals.add(n);
+    }
+
+    void getTime(long startNanos) {
+        getNanos.add(System.nanoTime() - startNanos);
+    }
+
+    void putTime(long startNanos) {
+        putNanos.add(System.nanoTime() - startNanos);
+    }
+
+    void removeTime(long startNanos) {
+        removeNanos.add(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void clear() {
+        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+            a.reset();
+        }
+    }
+
+    @Override
+    public long getCacheHits() {
+        return hits.sum();
+    }
+
+    @Override
+    public float getCacheHitPercentage() {
+        long gets = getCacheGets();
+        return gets == 0 ? 0f : getCacheHits() * 100f / gets;
+    }
+
+    @Override
+    public long getCacheMisses() {
+        return misses.sum();
+    }
+
+    @Override
+    public float getCacheMissPercentage() {
+        long gets = getCacheGets();
+        return gets == 0 ? 0f : getCacheMisses() * 100f / gets;
+    }
+
+    @Override
+    public long getCacheGets() {
+        return getCacheHits() + getCacheMisses();
+    }
+
+    @Override
+    public long getCachePuts() {
+        return puts.sum();
+    }
+
+    @Override
+    public long getCacheRemovals() {
+        return removals.sum();
+    }
+
+    @Override
+    public long getCacheEvictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public float getAverageGetTime() {
+        return micros(getNanos.sum(), getCacheGets());
+    }
+
+    @Override
+    public float getAveragePutTime() {
+        return micros(putNanos.sum(), getCachePuts());
+    }
+
+    @Override
+    public float getAverageRemoveTime() {
+        return micros(removeNanos.sum(), getCacheRemovals());
+    }
+
+    /** JCache reports average times in microseconds. */
+    private static float micros(long nanos, long count) {
+        return count == 0 ? 0f : nanos / 1000f / count;
+    }
+}
