@@ -317,6 +317,26 @@ final class HashTable {
      */
     boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
             MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
+        return put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits, null,
+                deadline);
+    }
+
+    /**
+     * Writes a value's encoded bytes straight into store memory (a slice of exactly the value's
+     * length), so a codec encodes into the slot or entry with no intermediate copy.
+     */
+    @FunctionalInterface
+    interface ValueWriter {
+        void write(MemorySegment target);
+    }
+
+    /**
+     * {@link #put} whose value, when {@code writer} is not null, is encoded in place by it
+     * ({@code valueLength} bytes) instead of copied from {@code value}.
+     */
+    boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+            MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer,
+            long deadline) {
         long h = header(seg);
         makeIfNeeded(seg, h);
         int top = BucketLayout.tophash(hash);
@@ -353,7 +373,7 @@ final class HashTable {
                         continue;
                     }
                     if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
-                        updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits);
+                        updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits, writer);
                         if (layout.hasDeadlines) {
                             heap.mem().set(LONG, layout.deadlineAt(b, i), deadline);
                         }
@@ -381,7 +401,7 @@ final class HashTable {
                 m = heap.mem();
             }
             writeNewSlot(m, insertB, insertI, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength,
-                    valueBits);
+                    valueBits, writer);
             m = heap.mem();
             clearSlotState(m, insertB, insertI);
             if (layout.hasDeadlines) {
@@ -394,30 +414,30 @@ final class HashTable {
     }
 
     private void writeNewSlot(MemorySegment m, long b, int i, MemorySegment key, long keyOffset, long keyLength,
-            long keyBits, MemorySegment value, long valueOffset, long valueLength, long valueBits) {
+            long keyBits, MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer) {
         if (keyInline) {
-            writeInline(m, layout.keyAt(b, i), keySize, key, keyOffset, keyBits);
+            writeInline(m, layout.keyAt(b, i), keySize, key, keyOffset, keyBits, null);
             if (valueInline) {
-                writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+                writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
             } else {
-                long ref = newEntry(null, 0, 0, value, valueOffset, valueLength);
+                long ref = newEntry(null, 0, 0, value, valueOffset, valueLength, writer);
                 heap.mem().set(SLOT_LONG, layout.valueAt(b, i), ref);
             }
         } else {
-            long ref = valueInline ? newEntry(key, keyOffset, keyLength, null, 0, 0)
-                    : newEntry(key, keyOffset, keyLength, value, valueOffset, valueLength);
+            long ref = valueInline ? newEntry(key, keyOffset, keyLength, null, 0, 0, null)
+                    : newEntry(key, keyOffset, keyLength, value, valueOffset, valueLength, writer);
             MemorySegment now = heap.mem();
             now.set(SLOT_LONG, layout.keyAt(b, i), ref);
             if (valueInline) {
-                writeInline(now, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+                writeInline(now, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
             }
         }
     }
 
     private void updateValue(MemorySegment m, int seg, long index, long b, int i, MemorySegment value,
-            long valueOffset, long valueLength, long valueBits) {
+            long valueOffset, long valueLength, long valueBits, ValueWriter writer) {
         if (valueInline) {
-            writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits);
+            writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
             return;
         }
         // Entries are immutable once published: write a new one, swing the slot, free the old one.
@@ -425,17 +445,17 @@ final class HashTable {
         long old = checkedEntry(m, seg, index, slotOffset);
         long ref;
         if (keyInline) {
-            ref = newEntry(null, 0, 0, value, valueOffset, valueLength);
+            ref = newEntry(null, 0, 0, value, valueOffset, valueLength, writer);
         } else {
             long keyLength = Integer.toUnsignedLong(m.get(INT, old + EntryLayout.KEY_LENGTH));
-            ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength);
+            ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength, writer);
         }
         heap.mem().set(SLOT_LONG, slotOffset, ref);
         heap.retire(old);
     }
 
     private long newEntry(MemorySegment key, long keyOffset, long keyLength, MemorySegment value, long valueOffset,
-            long valueLength) {
+            long valueLength, ValueWriter writer) {
         if (keyLength > EntryLayout.MAX_PART || valueLength > EntryLayout.MAX_PART) {
             throw new IllegalArgumentException("key or value too large: key " + keyLength + " bytes, value "
                     + valueLength + " bytes, limit " + EntryLayout.MAX_PART + " bytes each");
@@ -449,14 +469,25 @@ final class HashTable {
         if (keyLength > 0) {
             MemorySegment.copy(key, keyOffset, m, ref + EntryLayout.DATA, keyLength);
         }
-        if (valueLength > 0) {
+        if (writer != null) {
+            try {
+                writer.write(m.asSlice(ref + EntryLayout.DATA + keyLength, valueLength));
+            } catch (RuntimeException | Error e) {
+                // A codec that fails leaves nothing behind: the entry was never published.
+                heap.free(ref);
+                throw e;
+            }
+        } else if (valueLength > 0) {
             MemorySegment.copy(value, valueOffset, m, ref + EntryLayout.DATA + keyLength, valueLength);
         }
         return ref;
     }
 
-    private static void writeInline(MemorySegment m, long at, int size, MemorySegment src, long srcOffset, long bits) {
-        if (src == null) {
+    private static void writeInline(MemorySegment m, long at, int size, MemorySegment src, long srcOffset, long bits,
+            ValueWriter writer) {
+        if (writer != null) {
+            writer.write(m.asSlice(at, size));
+        } else if (src == null) {
             m.set(SLOT_LONG, at, bits);
         } else {
             MemorySegment.copy(src, srcOffset, m, at, size);

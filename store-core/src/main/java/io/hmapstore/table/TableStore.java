@@ -366,32 +366,34 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
     }
 
-    /** A boxed value, encoded once per write. */
-    private final class Value {
-        final MemorySegment bytes;
+    /**
+     * A boxed value. Longs travel as bits; any other codec encodes straight into the slot or entry
+     * the table gives it ({@link HashTable.ValueWriter}), so no intermediate array is made.
+     */
+    private final class Value implements HashTable.ValueWriter {
+        final V value;
         final long length;
         final long bits;
 
         Value(V value) {
-            Objects.requireNonNull(value, "value");
+            this.value = Objects.requireNonNull(value, "value");
             if (longValues) {
-                bytes = null;
                 length = Long.BYTES;
                 bits = (Long) value;
             } else {
-                long size = values.encodedSize(value);
-                checkSize("value", values, size);
-                MemorySegment encoded = MemorySegment.ofArray(new byte[Math.toIntExact(size)]);
-                values.encode(value, encoded, 0);
-                length = size;
-                if (values.fixedSize() == Long.BYTES) {
-                    bits = encoded.get(LONG, 0);
-                    bytes = null;
-                } else {
-                    bits = 0;
-                    bytes = encoded;
-                }
+                length = values.encodedSize(value);
+                checkSize("value", values, length);
+                bits = 0;
             }
+        }
+
+        @Override
+        public void write(MemorySegment target) {
+            values.encode(value, target, 0);
+        }
+
+        HashTable.ValueWriter writer() {
+            return longValues ? null : this;
         }
     }
 
@@ -429,7 +431,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     /** @return whether the key was new */
     private boolean put(Key k, Value v, long deadline) {
-        return !table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, v.bytes, 0, v.length, v.bits, deadline);
+        return !table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, null, 0, v.length, v.bits, v.writer(),
+                deadline);
     }
 
     // ------------------------------------------------------------------ writes, with cache bookkeeping
