@@ -359,12 +359,18 @@ final class EntryHeap {
             reclaimer.drop();
         }
         long used = top - heapStart;
+        // Crash-ordered: the file must never record a top over a heap the policy has already wiped
+        // (a walk of it would find no block headers and refuse the file). So: mark the old heap as
+        // possibly holding old bytes, record the empty heap, and only then release it.
+        setDirtyUntil(Math.max(dirtyUntil, top));
+        setTop(heapStart);
         if (used > 0) {
             release(heapStart, used);
         }
+        if (policyZeroes) {
+            setDirtyUntil(heapStart);
+        }
         retiredBytes += bytesInUse;
-        setDirtyUntil(policyZeroes ? heapStart : Math.max(dirtyUntil, top));
-        setTop(heapStart);
         bytesInUse = 0;
         java.util.Arrays.fill(freeSmall, 0);
         java.util.Arrays.fill(slabCursor, 0);
@@ -532,8 +538,6 @@ final class EntryHeap {
         } else {
             start = top;
             ensureMapped(start + bytes);
-            // Recorded before the block is used, so recovery never misses a block that holds data.
-            setTop(start + bytes);
             if (start < dirtyUntil) {
                 long dirty = Math.min(bytes, dirtyUntil - start);
                 if (zeroOnReuse) {
@@ -551,6 +555,12 @@ final class EntryHeap {
         MemorySegment m = mem;
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
         m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
+        if (start + bytes > top) {
+            // Recorded once the block's header says its size (a walk of the heap up to top must find
+            // a header on every block) and before the block is used (so recovery never misses a
+            // block that holds data).
+            setTop(start + bytes);
+        }
         return payload;
     }
 

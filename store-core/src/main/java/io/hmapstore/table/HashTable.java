@@ -464,9 +464,10 @@ final class HashTable {
                     continue;
                 }
                 long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
+                // Unpublish first: a crash must never leave a live tophash over a zeroed entry offset.
+                tophash(m, b, i, EMPTY_ONE);
                 EntryHeap.zero(m, layout.keyAt(b, i), layout.keySlot);
                 EntryHeap.zero(m, layout.valueAt(b, i), layout.valueSlot);
-                tophash(m, b, i, EMPTY_ONE);
                 markEmptyRest(m, seg, index, start, b, i);
                 m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
                 bumpGeneration(m, h);
