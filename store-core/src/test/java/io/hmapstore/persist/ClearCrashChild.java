@@ -6,8 +6,9 @@ import io.hmapstore.OffHeapMap;
 import java.nio.file.Path;
 
 /**
- * The process {@link ClearCrashTest} kills: fills a PUNCH_HOLE store file and clears it, over and
- * over, so a SIGKILL often lands inside {@code clear()} while the heap is being given back.
+ * The process {@link ClearCrashTest} kills: fills a PUNCH_HOLE store file, empties it key by key
+ * (shrinking it, so freed bucket arrays are punched), fills it again and clears it, over and over,
+ * so a SIGKILL often lands while heap memory is being given back.
  */
 public final class ClearCrashChild {
     private ClearCrashChild() {
@@ -23,6 +24,13 @@ public final class ClearCrashChild {
             System.out.println("READY");
             System.out.flush();
             for (long round = 0; ; round++) {
+                for (long i = 0; i < 2000; i++) {
+                    store.put(i, value);
+                }
+                // Removing shrinks the table: old bucket arrays are freed and punched one by one.
+                for (long i = 0; i < 2000; i++) {
+                    store.remove(i);
+                }
                 for (long i = 0; i < 2000; i++) {
                     store.put(i, value);
                 }

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILLs a child that fills and clears a PUNCH_HOLE store in a loop, so kills land inside
- * {@code clear()} (the general crash test, {@code CrashRecoveryTest}, never clears). Each time the
- * file must reopen, recover and verify clean, holding either nothing or the whole value of every key
- * it holds. Before the heap's top was recorded ahead of punching the heap, a kill between the two
- * left a file whose recorded heap read as zeros: unopenable.
+ * SIGKILLs a child that fills, empties and clears a PUNCH_HOLE store in a loop, so kills land while
+ * heap memory is given back — in {@code clear()} (which the general crash test,
+ * {@code CrashRecoveryTest}, never calls) and in freeing old bucket arrays as the table shrinks. Each
+ * time the file must reopen, recover and verify clean, every key it holds with its whole value.
+ * Before the heap's top was recorded ahead of punching the heap (and a fresh block's header ahead of
+ * the top), a kill between the two left a file whose recorded heap read as zeros: unopenable.
  */
 class ClearCrashTest {
     private static final int KILLS = Integer.getInteger("clearCrash.kills", 12);

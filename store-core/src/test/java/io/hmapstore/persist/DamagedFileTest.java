@@ -118,6 +118,40 @@ class DamagedFileTest {
     }
 
     @Test
+    void open_refusesBucketArrayWhoseHeaderSaysSlab_insteadOfCarvingIt() throws IOException {
+        java.nio.ByteBuffer bytes = StoreFiles.read(good);
+        long array = bytes.getLong((int) StoreFiles.segmentHeader(0) + StoreFiles.SEG_BUCKETS);
+        long start = array - 64;
+        assertEquals(1, bytes.get((int) start + 60), "kind byte of a bucket array");
+        bytes.put((int) start + 60, (byte) 4);
+        Path forged = dir.resolve("slab.hmap");
+        StoreFiles.write(forged, bytes);
+        // Before the check, open() carved the live array into free small blocks and succeeded, and
+        // verify() then found hundreds of problems; a one-page block so marked near the end of the
+        // file made the carving write past the mapping (IndexOutOfBoundsException).
+        CorruptedStoreException e = assertInstanceOf(CorruptedStoreException.class, refusedByOpen(forged));
+        assertTrue(e.getMessage().startsWith("entry heap: block at 0x" + Long.toHexString(start) + " says it is a slab"),
+                e.getMessage());
+    }
+
+    @Test
+    void open_refusesOnePageBlockWhoseHeaderSaysSlab_namingItsSize() throws IOException {
+        java.nio.ByteBuffer bytes = StoreFiles.read(good);
+        long start = 2 * StoreFiles.PAGE;
+        long top = bytes.getLong(StoreFiles.HEAP_TOP);
+        while (start < top && bytes.getShort((int) start + 62) != 0) {
+            start += StoreFiles.PAGE << bytes.getShort((int) start + 62);
+        }
+        assertTrue(start < top, "the heap has a one-page block");
+        bytes.put((int) start + 60, (byte) 4);
+        Path forged = dir.resolve("page.hmap");
+        StoreFiles.write(forged, bytes);
+        CorruptedStoreException e = assertInstanceOf(CorruptedStoreException.class, refusedByOpen(forged));
+        assertTrue(e.getMessage().contains("says it is a slab, but it is " + StoreFiles.PAGE + " bytes (a slab is 65536)"),
+                e.getMessage());
+    }
+
+    @Test
     void open_emptyFile_createsANewStoreInIt() throws IOException {
         Path empty = withBytes("empty.hmap", new byte[0]);
         try (OffHeapMap<String, byte[]> store = OffHeapMap.of(Codecs.utf8(), Codecs.bytes()).persistTo(empty).open()) {
