@@ -34,14 +34,15 @@ import org.junit.jupiter.api.Test;
  * Damaged store files, made by a fuzzer: a valid file (a few thousand utf8 → bytes entries, grown
  * several times, with overflow chains and deleted slots) is patched byte by byte and word by word —
  * in the superblock, with or without its checksum resealed, in the segment headers, in the bucket
- * arrays, anywhere in the heap — optionally marked dirty so recovery runs, optionally truncated, and
+ * arrays, in heap block headers, anywhere in the heap, words aimed near real blocks — optionally
+ * marked dirty so recovery runs, optionally truncated (to a page multiple or not), and
  * then opened, verified, read, iterated and written. Every run must either work or throw a
  * {@link StoreException}: never a JVM crash, a hang, an {@link OutOfMemoryError} or another
  * exception type.
  *
  * <p>{@code mvn test} replays the inputs under
  * {@code src/test/resources/io/hmapstore/persist/StoreFileFuzzTestInputs/damagedFile_opensOrThrowsStoreException/}
- * (the kept corpus and every crash found). To fuzz, see docs/FUZZING.md:
+ * (the kept corpus and every crash found). To fuzz (docs/FORMAT.md, "Fuzzing"):
  * <pre>
  * JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn -B -pl store-core -am test \
  *     -Dtest=StoreFileFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -65,6 +66,10 @@ class StoreFileFuzzTest {
     private static byte[] template;
     /** Where the template's bucket arrays lie: [start, length] pairs. */
     private static long[] arrays;
+    /** Offsets in the template that look like live block payloads (a kind and a non-zero generation). */
+    private static long[] payloads;
+    /** Where the template's heap blocks start (their headers lie at +48 and +56..+63). */
+    private static long[] blocks;
 
     private static synchronized byte[] template() throws IOException {
         if (template == null) {
@@ -73,7 +78,9 @@ class StoreFileFuzzTest {
             try (OffHeapMap<String, byte[]> store = open(file)) {
                 SplittableRandom random = new SplittableRandom(SEED);
                 for (int i = 0; i < ENTRIES; i++) {
-                    store.put("key-" + i, new byte[random.nextInt(48)]);
+                    byte[] value = new byte[random.nextInt(48)];
+                    random.nextBytes(value);
+                    store.put("key-" + i, value);
                 }
                 for (int i = 0; i < ENTRIES; i += 5) {
                     store.remove("key-" + i);
@@ -84,6 +91,8 @@ class StoreFileFuzzTest {
             }
             template = Files.readAllBytes(file);
             arrays = bucketArrays(template);
+            payloads = payloads(template);
+            blocks = blocks(template);
         }
         return template;
     }
@@ -103,6 +112,29 @@ class StoreFileFuzzTest {
             if (buckets != 0) {
                 found.add(buckets);
                 found.add(80L << b.get((int) h + StoreFiles.SEG_B));
+            }
+        }
+        return found.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long[] blocks(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.List<Long> found = new java.util.ArrayList<>();
+        long top = b.getLong(StoreFiles.HEAP_TOP);
+        for (long start = 2 * MappedRegion.pageSize(); start < top; start += MappedRegion.pageSize() << b.getShort(
+                (int) start + 62)) {
+            found.add(start);
+        }
+        return found.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long[] payloads(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.List<Long> found = new java.util.ArrayList<>();
+        for (int p = (int) (2 * MappedRegion.pageSize()) + 8; p < file.length; p += 8) {
+            int kind = file[p - 4];
+            if (kind >= 1 && kind <= 4 && b.getInt(p - 8) != 0) {
+                found.add((long) p);
             }
         }
         return found.stream().mapToLong(Long::longValue).toArray();
@@ -145,7 +177,7 @@ class StoreFileFuzzTest {
         }
         int patches = data.consumeInt(0, 24);
         for (int p = 0; p < patches; p++) {
-            long at = switch (data.consumeInt(0, 4)) {
+            long at = switch (data.consumeInt(0, 5)) {
                 case 0 -> data.consumeInt(0, StoreFiles.CRC + 3);
                 case 1 -> data.consumeInt(StoreFiles.STATE, StoreFiles.STATE + 31);
                 case 2 -> StoreFiles.PAGE + data.consumeInt(0, (int) StoreFiles.PAGE - 1);
@@ -153,12 +185,18 @@ class StoreFileFuzzTest {
                     int a = 2 * data.consumeInt(0, arrays.length / 2 - 1);
                     yield arrays[a] + data.consumeLong(0, arrays[a + 1] - 1);
                 }
+                case 4 -> blocks[data.consumeInt(0, blocks.length - 1)] + data.consumeInt(40, 63);
                 default -> data.consumeInt(0, length - 1);
             };
             if (data.consumeBoolean()) {
                 if (at + 8 <= length) {
-                    // A word: often an offset that lands inside the file, as a plausible wrong pointer.
-                    long word = data.consumeBoolean() ? data.consumeLong(0, length) : data.consumeLong();
+                    // A word: any, or an offset inside the file, or one near a real block's payload
+                    // (the wrong pointers that pass a range check and must be caught by the next one).
+                    long word = switch (data.consumeInt(0, 2)) {
+                        case 0 -> data.consumeLong();
+                        case 1 -> data.consumeLong(0, length);
+                        default -> payloads[data.consumeInt(0, payloads.length - 1)] + 8L * data.consumeInt(-4, 4);
+                    };
                     file.putLong((int) at, word);
                 }
             } else {
@@ -168,7 +206,11 @@ class StoreFileFuzzTest {
         if (data.consumeBoolean()) {
             StoreFiles.reseal(file);
         }
-        int keep = data.consumeBoolean() ? data.consumeInt(0, length) : length;
+        int keep = switch (data.consumeInt(0, 2)) {
+            case 0 -> length;
+            case 1 -> (int) (data.consumeInt(0, (int) (length / StoreFiles.PAGE)) * StoreFiles.PAGE);
+            default -> data.consumeInt(0, length);
+        };
         Path path = directory.resolve("fuzzed.hmap");
         Files.write(path, java.util.Arrays.copyOf(file.array(), keep));
         byte[] keys = data.consumeRemainingAsBytes();
