@@ -28,6 +28,8 @@ import java.util.Map;
  * @param releaseNanos time spent inside release-policy calls ({@code madvise}, {@code fallocate}, ...)
  * @param chainLengthHistogram primary buckets by chain length: index {@code n} counts chains of
  *     {@code n} buckets (1 = no overflow), the last index counts that many or more; index 0 is unused
+ * @param segmentEntries live entries of each segment
+ * @param segmentOverflowBuckets overflow buckets of each segment (its {@code noverflow})
  */
 public record StoreStats(
         long entries,
@@ -48,5 +50,7 @@ public record StoreStats(
         Map<Long, Long> bytesBySizeClass,
         long reusedNonZeroBytes,
         long releaseNanos,
-        long[] chainLengthHistogram) {
+        long[] chainLengthHistogram,
+        long[] segmentEntries,
+        long[] segmentOverflowBuckets) {
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "hmapstore 0.1.0",
         description = "Off-heap hash map store: experiments and tools.",
-        subcommands = {HarnessCommand.class, PoliciesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {HarnessCommand.class, PoliciesCommand.class, InspectCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -243,6 +243,14 @@ final class EntryHeap {
             int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
             int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
             long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
+            if (m.get(LONG, payload - BlockHeader.SIZE) == 0 && !reachable.get(granule(start))) {
+                // A header wiped whole: a crash between releasing a freed block (PUNCH_HOLE reads as
+                // zeros) and rewriting its header. Every page of such a block reads as zeros, so
+                // each is taken as a free one-page block.
+                sizeClass = BlockHeader.LARGE_CLASS;
+                log2Pages = 0;
+                bytes = pageSize;
+            }
             if (sizeClass != BlockHeader.LARGE_CLASS || bytes < 0 || start + bytes > top) {
                 throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
                         + " has no sound large-block header (class " + sizeClass + ", log2 pages " + log2Pages
@@ -250,6 +258,13 @@ final class EntryHeap {
             }
             byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
             if (kind == BlockHeader.SLAB) {
+                if (bytes != SLAB_BYTES || reachable.get(granule(start))) {
+                    // Carving it would write free-block headers over whatever it really is.
+                    throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
+                            + " says it is a slab, but it is " + bytes + " bytes (a slab is " + SLAB_BYTES + ")"
+                            + (reachable.get(granule(start)) ? " and a segment reaches it as a block of its own" : "")
+                            + "; heap " + range() + " of " + region);
+                }
                 rebuildSlab(m, start, reachable);
             } else if (reachable.get(granule(start))) {
                 bytesInUse += bytes;
@@ -359,12 +374,18 @@ final class EntryHeap {
             reclaimer.drop();
         }
         long used = top - heapStart;
+        // Crash-ordered: the file must never record a top over a heap the policy has already wiped
+        // (a walk of it would find no block headers and refuse the file). So: mark the old heap as
+        // possibly holding old bytes, record the empty heap, and only then release it.
+        setDirtyUntil(Math.max(dirtyUntil, top));
+        setTop(heapStart);
         if (used > 0) {
             release(heapStart, used);
         }
+        if (policyZeroes) {
+            setDirtyUntil(heapStart);
+        }
         retiredBytes += bytesInUse;
-        setDirtyUntil(policyZeroes ? heapStart : Math.max(dirtyUntil, top));
-        setTop(heapStart);
         bytesInUse = 0;
         java.util.Arrays.fill(freeSmall, 0);
         java.util.Arrays.fill(slabCursor, 0);
@@ -549,14 +570,15 @@ final class EntryHeap {
         if (!stack.isEmpty()) {
             start = stack.pop();
             if (zeroOnReuse && !policyZeroes) {
-                mem.asSlice(start, bytes).fill((byte) 0);
+                // Around the header, not over it: a crash mid-fill must leave the block's size readable.
+                long header = start + BlockHeader.LARGE_PAYLOAD_OFFSET - BlockHeader.SIZE;
+                mem.asSlice(start, header - start).fill((byte) 0);
+                mem.asSlice(header + BlockHeader.SIZE, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET).fill((byte) 0);
             }
             checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
         } else {
             start = top;
             ensureMapped(start + bytes);
-            // Recorded before the block is used, so recovery never misses a block that holds data.
-            setTop(start + bytes);
             if (start < dirtyUntil) {
                 long dirty = Math.min(bytes, dirtyUntil - start);
                 if (zeroOnReuse) {
@@ -574,6 +596,14 @@ final class EntryHeap {
         MemorySegment m = mem;
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
         m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
+        if (start + bytes > top) {
+            // Recorded once the block's header says its size (a walk of the heap up to top must find
+            // a header on every block) and before the block is used (so recovery never misses a
+            // block that holds data); the fences keep the JIT from reordering those stores.
+            java.lang.invoke.VarHandle.storeStoreFence();
+            setTop(start + bytes);
+            java.lang.invoke.VarHandle.storeStoreFence();
+        }
         return payload;
     }
 

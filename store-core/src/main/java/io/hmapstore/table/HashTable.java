@@ -407,6 +407,7 @@ final class HashTable {
             if (layout.hasDeadlines) {
                 m.set(LONG, layout.deadlineAt(insertB, insertI), deadline);
             }
+            publish();
             tophash(m, insertB, insertI, top);
             m.set(LONG, h + SegmentHeader.COUNT, count + 1);
             return false;
@@ -450,6 +451,7 @@ final class HashTable {
             long keyLength = Integer.toUnsignedLong(m.get(INT, old + EntryLayout.KEY_LENGTH));
             ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength, writer);
         }
+        publish();
         heap.mem().set(SLOT_LONG, slotOffset, ref);
         heap.retire(old);
     }
@@ -492,6 +494,16 @@ final class HashTable {
         } else {
             MemorySegment.copy(src, srcOffset, m, at, size);
         }
+    }
+
+    /**
+     * Orders the stores before it ahead of the store after it. The crash-ordering rules (a slot before
+     * its tophash, an entry before the offset that names it, a grow's header stores one after the
+     * other) rest on this: plain stores may be reordered by the JIT, and a SIGKILL freezes whatever
+     * order reached memory. Free on x86 (TSO) but for the compiler barrier.
+     */
+    private static void publish() {
+        VarHandle.storeStoreFence();
     }
 
     /** Copies a slot whole: key, value, and the eviction and expiry state that travel with them. */
@@ -646,10 +658,12 @@ final class HashTable {
                     continue;
                 }
                 long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
+                // Unpublish first: a crash must never leave a live tophash over a zeroed entry offset.
+                tophash(m, b, i, EMPTY_ONE);
+                publish();
                 EntryHeap.zero(m, layout.keyAt(b, i), layout.keySlot);
                 EntryHeap.zero(m, layout.valueAt(b, i), layout.valueSlot);
                 clearSlotState(m, b, i);
-                tophash(m, b, i, EMPTY_ONE);
                 markEmptyRest(m, seg, index, start, b, i);
                 m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
                 bumpGeneration(m, h);
@@ -742,8 +756,11 @@ final class HashTable {
         // recovery finishes the evacuation.
         m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) log2);
         m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        publish();
         m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
+        publish();
         m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
+        publish();
         m.set(LONG, h + SegmentHeader.BUCKETS, array);
         if (StoreEvents.GROW.isEnabled()) {
             StoreEvents.Grow event = new StoreEvents.Grow();
@@ -846,7 +863,9 @@ final class HashTable {
                         di = xi++;
                     }
                     copySlot(m, b, i, db, di);
+                    publish();
                     tophash(m, db, di, t);
+                    publish();
                     tophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
                 }
                 long next = overflow(m, seg, oldIndex, b);
@@ -945,6 +964,7 @@ final class HashTable {
         long ovf = urgent ? heap.allocateUrgent(layout.size, BlockHeader.OVERFLOW)
                 : heap.allocate(layout.size, BlockHeader.OVERFLOW);
         MemorySegment m = heap.mem();
+        publish();
         m.set(LONG, last + layout.overflow, ovf);
         m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) + 1);
         return ovf;
@@ -1337,6 +1357,7 @@ final class HashTable {
             for (int j = 0; j < SLOTS; j++) {
                 if (BucketLayout.isEmpty(tophash(m, dest, j))) {
                     copySlot(m, b, i, dest, j);
+                    publish();
                     tophash(m, dest, j, t);
                     return;
                 }

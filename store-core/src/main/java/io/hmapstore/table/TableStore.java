@@ -1304,6 +1304,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long overflow = 0;
         long entries = 0;
         long[] chains = new long[HashTable.CHAIN_HISTOGRAM];
+        long[] segmentEntries = new long[table.segments];
+        long[] segmentOverflow = new long[table.segments];
         for (int s = 0; s < table.segments; s++) {
             long stamp = enterRead(s);
             try {
@@ -1316,8 +1318,10 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 if (table.isMade(s)) {
                     buckets += 1L << log2[s];
                 }
-                overflow += table.overflowBuckets(s);
-                entries += table.count(s);
+                segmentOverflow[s] = table.overflowBuckets(s);
+                segmentEntries[s] = table.count(s);
+                overflow += segmentOverflow[s];
+                entries += segmentEntries[s];
             } finally {
                 exitRead(s, stamp);
             }
@@ -1326,7 +1330,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 buckets == 0 ? 0 : (double) entries / buckets, table.growths(), table.sameSizeGrowths(),
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 region.residentBytes(0, region.size()), heap.retiredBytes(), heap.releasedBytes(),
-                heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos(), chains);
+                heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos(), chains, segmentEntries,
+                segmentOverflow);
     }
 
     @Override
