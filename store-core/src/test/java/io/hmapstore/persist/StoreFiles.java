@@ -19,7 +19,8 @@ final class StoreFiles {
     static final int VERSION = 8;
     static final int PAGE_SIZE = 12;
     static final int SEED = 32;
-    static final int CRC = 168;
+    static final int FEATURES = 168;
+    static final int CRC = 172;
     static final int STATE = 256;
     static final int HEAP_TOP = 264;
 
