@@ -195,7 +195,10 @@ class HarnessCommandTest {
                     .and(r -> r.get("thp").equals(thp))).getFirst();
             Map<String, String> keep = rowsWhere(is("anon store", "grow-then-clear", "KEEP")
                     .and(r -> r.get("thp").equals(thp))).getFirst();
-            assertTrue(number(dontneed, "resident_after_bytes") < number(keep, "resident_after_bytes") / 2,
+            // With THP advised, the huge page that holds the store's own headers stays resident (2 MiB):
+            // the quick run's heap is small enough for that page to matter, so it is allowed for.
+            long slack = thp.equals("on") ? 2L << 20 : 0;
+            assertTrue(number(dontneed, "resident_after_bytes") - slack < number(keep, "resident_after_bytes") / 2,
                     "DONTNEED " + dontneed + "\nKEEP " + keep);
         }
     }
