@@ -1037,12 +1037,28 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 epochs.exit(token);
             }
         }
-        locks[seg].lock();
+        lockWithoutQueueing(locks[seg]);
         try {
             checkOpen();
             return primitiveRead(seg, hash, key, keyBits, out, absent);
         } finally {
             locks[seg].unlock();
+        }
+    }
+
+    /**
+     * Takes a segment lock by {@code tryLock} alone. {@link ReentrantLock#lock()} on a held lock
+     * enqueues a node it allocates (32 bytes), which broke the zero-allocation paths exactly when
+     * they fall back to the lock: under write contention. The writers' sections are short, so
+     * spinning (yielding now and then, for a writer descheduled while holding the lock) costs little.
+     */
+    private static void lockWithoutQueueing(ReentrantLock lock) {
+        for (int spins = 1; !lock.tryLock(); spins++) {
+            if ((spins & 63) == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 
