@@ -30,7 +30,6 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -588,21 +587,13 @@ class ConcurrentStressTest {
         }
     }
 
-    private static final String TORN_READ_BUG = "Bug found by this test (issue 4): a lock-free read whose view"
-            + " is torn fails an offset check, and HashTable.corrupt() builds a CorruptedStoreException (its message"
-            + " reads /proc/self/maps, ~185 KB allocated) and commits an io.hmapstore.Corruption JFR event before"
-            + " TableStore's read loop discards the attempt as torn. Seen: an entry a writer just replaced or"
-            + " removed (EntryHeap.retire() zeroes its generation at once, so isValid() fails), and a bucket array"
-            + " allocated past the reader's older view of the heap top. Measured: 0.4 to 1.5 MB per million"
-            + " get(MemorySegment, MemorySegment) calls; 7 to 8 false Corruption events in 3 s."
-            + " Enable once a torn optimistic read fails without corrupt().";
 
     /**
      * The zero-allocation read on a store whose values live in the entry heap, while another thread
      * replaces them: every replacement retires the old entry under a reader that may be inside it.
      */
     @Test
-    @Disabled(TORN_READ_BUG)
+
     void zeroAllocationGet_allocatesNothing_whileAnotherThreadReplacesHeapValues() throws Exception {
         int hot = 64;
         try (OffHeapMap<Long, byte[]> store = OffHeapMap.of(Codecs.longs(), Codecs.bytes())
@@ -647,7 +638,7 @@ class ConcurrentStressTest {
      * store must not record one (the store verifies clean afterwards).
      */
     @Test
-    @Disabled(TORN_READ_BUG)
+
     void corruptionEvent_notRecorded_whileLockFreeReadersRaceRemoves(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("race.jfr");
         try (Recording recording = new Recording()) {

@@ -161,14 +161,18 @@ final class EntryHeap {
     }
 
     /**
-     * Takes a block out of use. Its generation becomes 0 at once, so views and checked offsets see it
-     * as dead; its bytes stay untouched, and it is freed now, or once no reader can see it when a
-     * {@link Reclaimer} is installed.
+     * Takes a block out of use: it is freed now, or, when a {@link Reclaimer} is installed, once no
+     * reader can see it. Its generation gains the {@link #RETIRED} bit at once, so every view holding
+     * the old generation goes stale, while the block stays structurally sound (a non-zero generation,
+     * its kind, its bytes) for a lock-free reader that still holds its offset: that reader reads the
+     * retired bytes and is sent round again by its validation, rather than finding what looks like
+     * corruption.
      *
      * @param payload an offset {@link #allocate} returned
      */
     void retire(long payload) {
-        mem.set(INT, payload + BlockHeader.GENERATION, 0);
+        MemorySegment m = mem;
+        m.set(INT, payload + BlockHeader.GENERATION, m.get(INT, payload + BlockHeader.GENERATION) | RETIRED);
         Reclaimer r = reclaimer;
         if (r == null) {
             free(payload);
@@ -228,7 +232,7 @@ final class EntryHeap {
      */
     synchronized void rebuild(java.util.BitSet reachable, int maxGeneration) {
         // Recovery may already have allocated (finishing an evacuation): start the books afresh, keep top.
-        generation = Math.max(generation, maxGeneration);
+        generation = Math.max(generation, maxGeneration & ~RETIRED);
         bytesInUse = 0;
         java.util.Arrays.fill(freeSmall, 0);
         java.util.Arrays.fill(slabCursor, 0);
@@ -665,8 +669,11 @@ final class EntryHeap {
         return s;
     }
 
+    /** Set in a generation when its block is retired; live generations stay below it. */
+    static final int RETIRED = 0x8000_0000;
+
     private int nextGeneration() {
-        generation++;
+        generation = (generation + 1) & ~RETIRED;
         if (generation == 0) {
             generation = 1;
         }

@@ -219,6 +219,9 @@ final class HashTable {
         if (old != 0) {
             int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
             old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            // A lock-free reader may find arrays a writer allocated after this reader took its view
+            // of the mapping: look again, so it reads them through a view that covers them.
+            m = heap.mem();
             long oldIndex = hash & mask(oldLog2);
             long ob = old + oldIndex * layout.size;
             if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
@@ -226,6 +229,7 @@ final class HashTable {
                 index = oldIndex;
             }
         }
+        m = heap.mem();
         int top = BucketLayout.tophash(hash);
         int chainLimit = noverflow(m, h);
         for (int n = 0; ; n++) {
@@ -658,12 +662,11 @@ final class HashTable {
                     continue;
                 }
                 long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
-                // Unpublish first: a crash must never leave a live tophash over a zeroed entry offset.
+                // Only the tophash changes: the slot's bytes stay until an insert overwrites them, so a
+                // lock-free reader that matched the old tophash still finds a sound offset (to a
+                // retired, intact entry) and is sent round again by its validation, and a crash can
+                // never leave a live tophash over a half-cleared slot.
                 tophash(m, b, i, EMPTY_ONE);
-                publish();
-                EntryHeap.zero(m, layout.keyAt(b, i), layout.keySlot);
-                EntryHeap.zero(m, layout.valueAt(b, i), layout.valueSlot);
-                clearSlotState(m, b, i);
                 markEmptyRest(m, seg, index, start, b, i);
                 m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
                 bumpGeneration(m, h);
@@ -1004,6 +1007,7 @@ final class HashTable {
         if (old != 0) {
             int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
             old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            m = heap.mem();
             if (oldLog2 <= log2) {
                 collectChain(m, seg, old, index & mask(oldLog2), cursor, hi, sink, true);
             } else {
@@ -1011,7 +1015,7 @@ final class HashTable {
                 collectChain(m, seg, old, index + (1L << log2), cursor, hi, sink, true);
             }
         }
-        collectChain(m, seg, buckets, index, cursor, hi, sink, false);
+        collectChain(heap.mem(), seg, buckets, index, cursor, hi, sink, false);
         return hi == 0 ? DONE : hi;
     }
 
@@ -1489,7 +1493,7 @@ final class HashTable {
     private boolean arrayOk(MemorySegment m, long array, int log2) {
         return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
                 && ((array - BlockHeader.LARGE_PAYLOAD_OFFSET) & pageMask) == 0
-                && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
+                && array + (layout.size << log2) <= Math.min(heap.top(), heap.mem().byteSize());
     }
 
     private int noverflow(MemorySegment m, long h) {

@@ -389,7 +389,13 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
         @Override
         public void write(MemorySegment target) {
-            values.encode(value, target, 0);
+            try {
+                values.encode(value, target, 0);
+            } catch (IndexOutOfBoundsException | java.nio.BufferOverflowException e) {
+                // The target is exactly encodedSize bytes: the codec wrote more than it declared.
+                throw new IllegalArgumentException("value codec " + values.id() + " wrote past the " + length
+                        + " bytes it declared for " + value.getClass().getName() + "; nothing was stored", e);
+            }
         }
 
         HashTable.ValueWriter writer() {
