@@ -38,4 +38,13 @@ public final class PeerJvm {
 
     private PeerJvm() {
     }
+
+    /**
+     * Prints {@link #FLAGS}, one a line, for scripts that start a JVM themselves ({@code run-smoke.sh}).
+     *
+     * @param args none
+     */
+    public static void main(String[] args) {
+        FLAGS.forEach(System.out::println);
+    }
 }

@@ -57,7 +57,7 @@ public class PeerState {
 
     /** Puts {@code key(0..size-1)}, each with its index as the value. */
     static void fill(Store store, Subject subject, int size) {
-        try (Handle h = store.handle()) {
+        try (Handle h = store.loader()) {
             boolean boxes = subject.boxedKeys();
             for (int i = 0; i < size; i++) {
                 long k = KeyStreams.key(i);

@@ -4,9 +4,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code ConcurrentHashMap<Long, Long>} or {@code ConcurrentHashMap<Long, byte[]>}, the heap baseline. Keys
- * arrive boxed in advance. A 100-byte get copies the array out, as the off-heap subjects copy their
- * value out; a put stores a reference to the caller's array (no copy, unlike the off-heap subjects), as
- * {@code CoreBenchmark} does.
+ * arrive boxed in advance. A 100-byte get copies the array out, as the off-heap subjects copy their value
+ * out. A put stores a value of its own, as the off-heap subjects copy the bytes in: a {@code Long} boxed
+ * from the {@code long}, or a new {@code byte[100]}, since a map that keeps the caller's object needs a
+ * distinct one per entry. (Unlike {@code CoreBenchmark}, which reuses one boxed value and one array; here
+ * the heap then holds what a real user's would, which the memory and GC figures need.)
  */
 final class ChmStore implements Store {
 
@@ -35,7 +37,6 @@ final class ChmStore implements Store {
 
     private static final class Longs implements Handle {
         private final ConcurrentHashMap<Long, Object> map;
-        private final Long boxedValue = 12345L;
 
         Longs(ConcurrentHashMap<Long, Object> map) {
             this.map = map;
@@ -49,7 +50,7 @@ final class ChmStore implements Store {
 
         @Override
         public void put(long key, Long boxedKey, long value) {
-            map.put(boxedKey, boxedValue);
+            map.put(boxedKey, value);
         }
 
         @Override
@@ -86,7 +87,9 @@ final class ChmStore implements Store {
 
         @Override
         public void put(long key, Long boxedKey, long stamp) {
-            map.put(boxedKey, payload);
+            byte[] copy = payload.clone();
+            Payloads.stamp(copy, stamp);
+            map.put(boxedKey, copy);
         }
 
         @Override

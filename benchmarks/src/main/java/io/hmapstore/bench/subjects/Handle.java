@@ -30,7 +30,8 @@ public interface Handle extends AutoCloseable {
      * @param key the key
      * @param boxedKey the same key, boxed
      * @param value the value (the stamp in the first 8 bytes for {@link ValueKind#BYTES100}); the boxed
-     *     {@code Map} subjects store a value boxed in advance instead, as they would not box on a hot path
+     *     {@code Map} subjects box it (a {@code Long}) or copy the payload into a new array, as a user of
+     *     such a map must hand it a distinct object per entry
      */
     void put(long key, Long boxedKey, long value);
 

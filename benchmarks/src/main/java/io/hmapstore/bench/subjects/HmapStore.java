@@ -107,10 +107,9 @@ final class HmapStore implements Store {
         }
     }
 
-    /** {@code Map.get/put/remove}: decodes a {@code Long} per read and returns the previous value per write. */
+    /** {@code Map.get/put/remove}: decodes a {@code Long} per read, boxes the value and returns the previous one per write. */
     private static final class LongsBoxed implements Handle {
         private final OffHeapMap<Long, Long> map;
-        private final Long boxedValue = 12345L;
 
         LongsBoxed(OffHeapMap<Long, Long> map) {
             this.map = map;
@@ -124,7 +123,7 @@ final class HmapStore implements Store {
 
         @Override
         public void put(long k, Long boxedKey, long value) {
-            map.put(boxedKey, boxedValue);
+            map.put(boxedKey, value);
         }
 
         @Override

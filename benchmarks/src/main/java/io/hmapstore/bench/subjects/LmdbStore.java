@@ -69,6 +69,13 @@ final class LmdbStore implements Store {
     }
 
     @Override
+    public synchronized Handle loader() {
+        Handle h = new PerBatch(this);
+        handles.add(h);
+        return h;
+    }
+
+    @Override
     public long offHeapBytes() {
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             Stat s = dbi.stat(txn);
