@@ -82,6 +82,10 @@ public final class ResultsChart {
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
             chart.getStyler().setYAxisDecimalPattern("#,###");
+            // Bars start from the axis minimum, which a logarithmic axis cannot put at 0: a power of ten below all.
+            double min = g.getValue().values().stream().flatMap(m -> m.values().stream())
+                    .mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(1);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
             List<String> workloads = new ArrayList<>(g.getValue().keySet());
             Set<String> subjects = new LinkedHashSet<>();
             g.getValue().values().forEach(m -> subjects.addAll(m.keySet()));
