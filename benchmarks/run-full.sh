@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# Full profile of issue 7's suite (and issue 4's measured mixes). Run it on a quiet machine: ~5 hours on
+# Full profile of issue 7's suite (and issue 4's measured mixes). Run it on a quiet machine: ~4.5 hours on
 # 2 cores for every step; each step alone is listed with its time below.
 #
-#   benchmarks/run-full.sh                       every step, in the order below
+#   benchmarks/run-full.sh                       every step, in the order below (~4.5 h)
 #   benchmarks/run-full.sh bar memory gc         chosen steps only
 #   RESULTS=/some/dir benchmarks/run-full.sh     (default benchmarks/results/<date-time>)
 #
 # step          what                                                                  runs  time
 # bar           issue 7's bar: getHit + putNew, uniform, 1M and 10M, hmapstore vs CHM,
-#               Chronicle Map and LMDB, with -prof gc                                    20   ~20 min
+#               Chronicle Map and LMDB, with -prof gc                                    40   ~25 min
 # getput-1t     PeerGetPutBenchmark, 1 thread, 1M: all subjects, values, dists          240   ~50 min
 # getput-2t     PeerGetPutBenchmark, 2 threads, 1M, the concurrent subjects             192   ~40 min
-# getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120   ~60 min
-# putnew        PeerPutNewBenchmark 1M, 1 and 2 threads                                  36   ~15 min
-# putnew-10m    PeerPutNewBenchmark 10M, 1 thread (2 warm-up + 3 measured iterations)    20   ~35 min
-# remove        PeerRemoveBenchmark 1M, 1 and 2 threads; 10M, 1 thread                   56   ~20 min
+# getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120   ~40 min
+# putnew        PeerPutNewBenchmark 1M, 1 and 2 threads                                  36   ~12 min
+# putnew-10m    PeerPutNewBenchmark 10M, 1 thread (2 warm-up + 3 measured iterations)    20   ~20 min
+# remove        PeerRemoveBenchmark 1M, 1 and 2 threads; 10M, 1 thread                   56   ~10 min
 # latency       PeerLatencyBenchmark (SampleTime: p50..p99.99), 1M, 1 and 2 threads      216   ~45 min
 # memory        MemoryPerEntry, 1M and 10M entries                                        36   ~15 min
 # gc            GcFootprint, 10M entries, heap 6g                                         18   ~15 min
 # charts        ResultsChart PNGs for every JSON in RESULTS                                      <1 min
 #
+# Per run: ~12 s at 1M (JVM start, keys, fill, 3 x 1 s warm-up, 5 x 1 s measured), ~20 s at 10M; put-new
+# refills its store before every iteration (~8 s each at 10M). Measured from smoke runs on this machine.
 # Every JMH step writes RESULTS/<step>.json (-rf json) and RESULTS/<step>.txt; compare two runs with
 #   java -cp benchmarks/target/benchmarks.jar io.hmapstore.bench.CompareResults --metric gc.alloc.rate.norm OLD.json NEW.json
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke profile: proves every peer benchmark and tool runs, in ~12 minutes (SMOKE_TIME=200ms: ~5 minutes).
+# Smoke profile: proves every peer benchmark and tool runs, in ~9 minutes (SMOKE_TIME=200ms: ~4 minutes).
 # Numbers from it are NOT results: one short iteration, no warm-up, every benchmark in one JVM (-f 0).
 #
 #   benchmarks/run-smoke.sh                 from the repository root; builds the jar if it is missing
