@@ -46,7 +46,9 @@ record CellResult(Backing backing, Workload workload, ReleasePolicy policy, bool
     enum Backing {
         /** An anonymous {@code OffHeapMap}. */
         STORE("anon store"),
-        /** A {@code MappedRegion.file} churned as a store would (file-backed stores are not implemented yet). */
+        /** An {@code OffHeapMap} persisted to a temporary file ({@code persistTo}). */
+        FILE_STORE("file store"),
+        /** A {@code MappedRegion.file} churned as a store's allocator would, to show each policy's file semantics alone. */
         FILE_REGION("file region");
 
         private final String label;
@@ -62,7 +64,7 @@ record CellResult(Backing backing, Workload workload, ReleasePolicy policy, bool
 
         /** @return whether the memory is a shared file mapping */
         boolean fileBacked() {
-            return this == FILE_REGION;
+            return this != STORE;
         }
     }
 

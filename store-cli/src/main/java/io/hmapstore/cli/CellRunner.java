@@ -68,24 +68,38 @@ final class CellRunner {
         if (!policy.appliesTo(backing.fileBacked())) {
             throw new IllegalArgumentException("release policy " + policy + " does not apply to a " + backing.label());
         }
-        return backing == Backing.STORE ? runStore(workload, policy, hugePages)
-                : runRegion(workload, policy, hugePages);
+        return switch (backing) {
+            case STORE -> runStore(backing, workload, policy, hugePages, null);
+            case FILE_STORE -> {
+                Path file = temporaryFile();
+                try {
+                    yield runStore(backing, workload, policy, hugePages, file);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+            case FILE_REGION -> runRegion(workload, policy, hugePages);
+        };
     }
 
     private static OffHeapMap.Builder<Long, String> builder(Workload workload, ReleasePolicy policy, boolean hugePages,
-            long entries) {
+            long entries, Path file) {
         OffHeapMap.Builder<Long, String> b = OffHeapMap.of(Codecs.longs(), Codecs.utf8())
                 .expectedEntries(workload.presized() ? entries : 0)
                 .releasePolicy(policy)
                 .concurrency(Concurrency.SINGLE_WRITER)
                 .verifyReuse();
+        if (file != null) {
+            b = b.persistTo(file);
+        }
         return hugePages ? b.transparentHugePages() : b;
     }
 
-    private CellResult runStore(Workload workload, ReleasePolicy policy, boolean hugePages) {
+    private CellResult runStore(Backing backing, Workload workload, ReleasePolicy policy, boolean hugePages, Path file)
+            throws IOException {
         long n = sizes.entries();
         recorder.reset();
-        try (OffHeapMap<Long, String> store = builder(workload, policy, hugePages, n).open()) {
+        try (OffHeapMap<Long, String> store = builder(workload, policy, hugePages, n, file).open()) {
             MappedRegion region = ((TableStore<Long, String>) store).region();
             StoreTarget target = new StoreTarget(store, recorder);
             try {
@@ -111,13 +125,13 @@ final class CellRunner {
                     long rssAfter = ProcessMemory.snapshot().rssBytes();
                     long residentAfterReclaim = region.residentBytes(0, region.size());
                     GuardOff[] refills = new GuardOff[2];
-                    guardOff = guardOffStore(workload, policy, hugePages, refills);
+                    guardOff = guardOffStore(workload, policy, hugePages, refills, file != null);
                     reclaim = new Reclaim(rssBefore, rssAfter, residentBeforeReclaim, residentAfterReclaim,
                             refills[0], refills[1]);
                 } else {
-                    guardOff = guardOffStore(workload, policy, hugePages, null);
+                    guardOff = guardOffStore(workload, policy, hugePages, null, file != null);
                 }
-                return new CellResult(Backing.STORE, workload, policy, hugePages, n, recorder.all(),
+                return new CellResult(backing, workload, policy, hugePages, n, recorder.all(),
                         recorder.afterRelease(), (end - start) / 1e9, cpu / 1e9, before.rssBytes(),
                         peak(before.rssBytes(), after.rssBytes(), start, end), after.rssBytes(), residentBefore,
                         stats.residentBytes(), after.minorFaults() - before.minorFaults(),
@@ -135,10 +149,12 @@ final class CellRunner {
      * The workload on a small store with ZERO_ON_REUSE off. For FREE, {@code refills} receives
      * what a refill after {@code clear()} was handed without, then with, forced reclaim.
      */
-    private GuardOff guardOffStore(Workload workload, ReleasePolicy policy, boolean hugePages, GuardOff[] refills) {
+    private GuardOff guardOffStore(Workload workload, ReleasePolicy policy, boolean hugePages, GuardOff[] refills,
+            boolean fileBacked) throws IOException {
         long n = sizes.guardOffEntries();
         scratch.reset();
-        try (OffHeapMap<Long, String> store = builder(workload, policy, hugePages, n)
+        Path file = fileBacked ? temporaryFile() : null;
+        try (OffHeapMap<Long, String> store = builder(workload, policy, hugePages, n, file)
                 .withoutGuards(Guard.ZERO_ON_REUSE).open()) {
             StoreTarget target = new StoreTarget(store, scratch);
             String outcome = "ok";
@@ -166,6 +182,9 @@ final class CellRunner {
             return new GuardOff(bytes, outcome);
         } finally {
             scratch.reset();
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

@@ -21,12 +21,12 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code hmapstore harness}: the memory-reuse matrix. Every workload × every release policy that
- * applies × transparent huge pages advised or not, each cell on a fresh anonymous store, then the
- * same on a file region; a table on the console, and CSV, JSON, PNG plots and a Markdown report in
- * the output directory.
+ * applies × transparent huge pages advised or not, each cell on a fresh anonymous store, a fresh
+ * store persisted to a temporary file, and a file region; a table on the console, and CSV, JSON, PNG
+ * plots and a Markdown report in the output directory.
  *
- * <p>Store rows are anonymous only: file-backed stores ({@code persistTo}) are not implemented yet,
- * so the file rows churn a {@code MappedRegion.file} the way the store's allocator would.
+ * <p>The file-region rows churn a bare {@code MappedRegion.file} the way the store's allocator would,
+ * so each policy's file semantics show apart from the store's own work.
  */
 @Command(name = "harness",
         mixinStandardHelpOptions = true,

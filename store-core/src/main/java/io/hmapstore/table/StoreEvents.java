@@ -3,6 +3,7 @@ package io.hmapstore.table;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
@@ -43,6 +44,7 @@ final class StoreEvents {
 
     /** One old bucket (and its chain) moved to the new array. */
     @Name("io.hmapstore.Evacuate")
+    @Enabled(false) // one per evacuated bucket: on only when a recording asks for it
     @Label("Evacuate")
     @Category({"hmapstore", "Table"})
     @StackTrace(false)
@@ -54,6 +56,7 @@ final class StoreEvents {
 
     /** A block left use: an old bucket array, an overflow bucket or an entry. */
     @Name("io.hmapstore.Retire")
+    @Enabled(false) // one per freed block: on only when a recording asks for it
     @Label("Retire")
     @Category({"hmapstore", "Memory"})
     @StackTrace(false)

@@ -786,6 +786,10 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         return false;
     }
 
+    /**
+     * The entries stored. In an expiring store this includes entries whose time has run out but that
+     * no write has swept yet (they are never returned); {@link #cleanUp()} removes them.
+     */
     @Override
     public int size() {
         long n = longSize();
