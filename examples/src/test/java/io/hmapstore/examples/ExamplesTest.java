@@ -88,7 +88,7 @@ class ExamplesTest {
         String off = section(out, "== guard off", "== guard on");
         String on = section(out, "== guard on", "== the fix");
         String fix = section(out, "== the fix", null);
-        assertFinds("[1-9]\\d* lost|crashed on torn memory|verify\\(\\): [1-9]\\d* problems", off);
+        assertFinds("[1-9]\\d* lost|crashed on torn memory|found torn memory|verify\\(\\): [1-9]\\d* problems", off);
         assertTrue(!off.contains("ConcurrentWriteException"), off);
         assertFinds("refused: ConcurrentWriteException", on);
         assertFinds("200000 keys written, 0 lost, size\\(\\) = 200000, verify\\(\\): clean", fix);
