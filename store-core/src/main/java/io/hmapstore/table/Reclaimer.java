@@ -50,11 +50,6 @@ final class Reclaimer {
         }
     }
 
-    /** @return blocks retired but not yet freed */
-    synchronized int pending() {
-        return tail - head;
-    }
-
     /** Forgets every pending block: the heap is being reset wholesale, after the readers have drained. */
     synchronized void drop() {
         head = 0;

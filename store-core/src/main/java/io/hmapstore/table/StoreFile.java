@@ -316,11 +316,6 @@ final class StoreFile implements AutoCloseable {
         m.set(ValueLayout.JAVA_INT, StoreHeader.CRC, StoreHeader.crc(m));
     }
 
-    /** @return the file */
-    Path path() {
-        return path;
-    }
-
     /** Makes everything durable, marks the file clean, and unmaps it. */
     void closeClean() {
         if (region != null && !region.isClosed()) {

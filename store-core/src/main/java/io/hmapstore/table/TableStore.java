@@ -1472,9 +1472,4 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public String toString() {
         return closed ? "OffHeapMap[closed]" : super.toString();
     }
-
-    /** @return the release policy the store gives memory back with */
-    public ReleasePolicy releasePolicy() {
-        return config.releasePolicy();
-    }
 }
