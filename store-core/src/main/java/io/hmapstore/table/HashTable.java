@@ -194,6 +194,39 @@ final class HashTable {
         return find(seg, hash, key, keyOffset, keyLength, keyBits, false);
     }
 
+    /** {@link #findInlineLong}'s answer when the lookup needs {@link #find}. */
+    static final long SLOW = -2;
+
+    /**
+     * {@link #find} for an 8-byte inline key, small enough for the JIT to inline into {@code getLong}:
+     * it searches the first bucket of a segment that is not growing and leaves anything else (a growth
+     * under way, an overflow chain, an unmade segment) to {@link #find}. Fewer instructions per lookup
+     * let the CPU overlap more lookups' cache misses. It never throws: a bucket array that does not lie
+     * inside {@code m} (corrupt, or torn under a lock-free reader) is also left to {@link #find}.
+     *
+     * @param m the region as the caller read it
+     * @return the slot as {@code bucketOffset | slotIndex}, -1 when absent, or {@link #SLOW}
+     */
+    long findInlineLong(MemorySegment m, int seg, long hash, long key) {
+        long h = header(seg);
+        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
+        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0 || log2 < 0 || log2 > MAX_LOG2_BUCKETS
+                || !arrayOk(m, buckets, log2)) {
+            return SLOW;
+        }
+        long b = buckets + (hash & mask(log2)) * layout.size;
+        long word = m.get(LONG, b + BucketLayout.TOPHASH);
+        for (long matches = zeroBytes(word ^ BucketLayout.tophash(hash) * BYTES_01); matches != 0;
+                matches &= matches - 1) {
+            int i = Long.numberOfTrailingZeros(matches) >>> 3;
+            if (m.get(SLOT_LONG, layout.keyAt(b, i)) == key) {
+                return b | i;
+            }
+        }
+        return zeroBytes(word) != 0 ? -1 : SLOW;
+    }
+
     /**
      * Finds the entry whose key hashes to {@code hash}, for the eviction queues, which remember keys
      * only by their 64-bit hash.
@@ -287,6 +320,11 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
         return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
+    }
+
+    /** @return the region offset of an inline value's slot */
+    long inlineValueAt(long slot) {
+        return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 
     long keyOffset(int seg, long slot) {
@@ -1507,7 +1545,7 @@ final class HashTable {
     private boolean arrayOk(MemorySegment m, long array, int log2) {
         return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
                 && ((array - BlockHeader.LARGE_PAYLOAD_OFFSET) & pageMask) == 0
-                && array + (layout.size << log2) <= Math.min(heap.top(), heap.mem().byteSize());
+                && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
     }
 
     private int noverflow(MemorySegment m, long h) {
