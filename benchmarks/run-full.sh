@@ -7,8 +7,8 @@
 #   RESULTS=/some/dir benchmarks/run-full.sh     (default benchmarks/results/<date-time>)
 #
 # step          what                                                                  runs  time
-# bar           issue 7's bar: getHit + putNew, uniform, 1M and 10M, hmapstore vs CHM,
-#               Chronicle Map and LMDB, with -prof gc                                    40   ~25 min
+# bar           issue 7's bar: getHit + putNew, uniform, 1M and 10M, hmapstore (both modes) vs CHM,
+#               Chronicle Map and LMDB, with -prof gc                                    48   ~30 min
 # getput-1t     PeerGetPutBenchmark, 1 thread, 1M: all subjects, values, dists          240   ~50 min
 # getput-2t     PeerGetPutBenchmark, 2 threads, 1M, the concurrent subjects             192   ~40 min
 # getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120   ~40 min
@@ -48,7 +48,7 @@ jmh() {  # jmh STEP ARGS...: one JMH run, its JSON and its log
 for step in "${STEPS[@]}"; do
   case $step in
     bar)        jmh bar 'PeerGetPutBenchmark.getHit|PeerPutNewBenchmark' -prof gc -p dist=uniform \
-                  -p size=1000000,10000000 -p subject=Hmap,HmapHugePages,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch ;;
+                  -p size=1000000,10000000 -p subject=Hmap,HmapSingleWriter,HmapHugePages,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch ;;
     getput-1t)  jmh getput-1t PeerGetPutBenchmark -prof gc ;;
     getput-2t)  jmh getput-2t PeerGetPutBenchmark -t 2 -prof gc -p subject="$CONCURRENT_SUBJECTS" ;;
     getput-10m) jmh getput-10m 'PeerGetPutBenchmark.(getHit|getMiss|putUpdate)$' -prof gc -p size=10000000 ;;

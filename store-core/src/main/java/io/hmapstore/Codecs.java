@@ -109,4 +109,20 @@ public final class Codecs {
      * @return the codec
      */
     public static Codec<byte[]> bytes() { return BYTES; }
+
+    /**
+     * Byte arrays of exactly {@code size} bytes, stored inline in the bucket slots: a lookup reads
+     * the value beside its key instead of following a reference into the entry heap (one cache miss
+     * fewer). Storing an array of another length is refused with an {@link IllegalArgumentException}
+     * naming both lengths. Its identity, recorded in a store file, is {@code bytes[size]}.
+     *
+     * @param size the length of every array, at least 1
+     * @return the codec
+     */
+    public static Codec<byte[]> bytes(int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("a fixed-size byte[] codec needs a size of at least 1, was " + size);
+        }
+        return raw("bytes[" + size + "]", size);
+    }
 }

@@ -355,10 +355,14 @@ final class EntryHeap {
      * @return whether it is sound
      */
     boolean isValid(long payload, byte kind) {
-        if (!checkOffsets) {
-            return true;
-        }
-        MemorySegment m = mem;
+        return !checkOffsets || isBlock(mem, payload, kind);
+    }
+
+    /**
+     * {@link #isValid}'s test made whatever OFFSET_CHECK says, against the mapping {@code m} a reader
+     * took: for lock-free readers, which must never fault on an offset a writer tore.
+     */
+    boolean isBlock(MemorySegment m, long payload, byte kind) {
         return payload >= heapStart + BlockHeader.SIZE && payload < Math.min(top, m.byteSize()) && (payload & 7) == 0
                 && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == kind
                 && m.get(INT, payload + BlockHeader.GENERATION) != 0;

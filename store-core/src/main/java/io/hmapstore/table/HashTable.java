@@ -322,6 +322,41 @@ final class HashTable {
         return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
     }
 
+    /**
+     * Copies the value of {@code slot}, found by {@link #findInlineLong}, into {@code out}, checking
+     * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
+     * value reference that fails its check, or a value longer than {@code out}, is left to the general
+     * read (which tells which it was).
+     *
+     * @return the value's length, or {@link #SLOW}
+     */
+    long copyValue(MemorySegment m, long slot, MemorySegment out) {
+        long from;
+        long length;
+        if (valueInline) {
+            from = inlineValueAt(slot);
+            length = valueSize;
+        } else {
+            long b = bucketOf(slot);
+            int i = indexOf(slot);
+            long ref = m.get(SLOT_LONG, keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i));
+            if (!heap.isBlock(m, ref, BlockHeader.ENTRY)) {
+                return SLOW;
+            }
+            long keyLength = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
+            length = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
+            if (EntryLayout.DATA + keyLength + length > heap.capacity(ref)) {
+                return SLOW;
+            }
+            from = ref + EntryLayout.DATA + keyLength;
+        }
+        if (length > out.byteSize() || from + length > m.byteSize()) {
+            return SLOW;
+        }
+        MemorySegment.copy(m, from, out, 0, length);
+        return length;
+    }
+
     /** @return the region offset of an inline value's slot */
     long inlineValueAt(long slot) {
         return layout.valueAt(bucketOf(slot), indexOf(slot));

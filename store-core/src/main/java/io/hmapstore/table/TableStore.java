@@ -969,18 +969,30 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public long getLong(long key, long absent) {
         requireLongs();
         long hash = table.hashOfLong(key);
-        int seg = table.segmentOf(hash);
-        if (expiring || eviction != null) {
-            return readPrimitive(seg, hash, null, key, null, absent);
-        }
-        return locks == null ? getLongAlone(seg, hash, key, absent) : getLongOptimistic(seg, hash, key, absent);
+        return readLongKey(table.segmentOf(hash), hash, key, null, absent);
     }
 
     /**
-     * {@code getLong} in a single-writer store: {@link #enterRead}, {@link HashTable#findInlineLong} and
-     * {@link #exitRead} written small, so the whole lookup inlines into the caller.
+     * The zero-allocation reads of an 8-byte key ({@code getLong}, and {@code get(MemorySegment,
+     * MemorySegment)} on such keys): a short path the JIT inlines whole, for stores that neither expire
+     * nor evict (so a read records nothing). It finds the key with {@link HashTable#findInlineLong} and
+     * reads or copies the value; whatever that leaves (a growth under way, an overflow chain, a value
+     * that fails its checks) goes to {@link #readPrimitive}. The short path has no exception handler: one
+     * made the JIT compile it apart from its caller, and a read cost 40 ns more.
+     *
+     * @param out null for {@code getLong}, else where the value is copied
+     * @return the value or {@code absent} for {@code getLong}; 1 or 0 for a copy
      */
-    private long getLongAlone(int seg, long hash, long key, long absent) {
+    private long readLongKey(int seg, long hash, long key, MemorySegment out, long absent) {
+        if (expiring || eviction != null) {
+            return readPrimitive(seg, hash, null, key, out, absent);
+        }
+        return locks == null ? readLongKeyAlone(seg, hash, key, out, absent)
+                : readLongKeyOptimistic(seg, hash, key, out, absent);
+    }
+
+    /** {@link #readLongKey} in a single-writer store, between {@link #enterRead}'s and {@link #exitRead}'s checks. */
+    private long readLongKeyAlone(int seg, long hash, long key, MemorySegment out, long absent) {
         checkOpen();
         long stamp = writerCheck ? table.readStamp(seg) : 0;
         if ((stamp & 1) != 0) {
@@ -988,40 +1000,45 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
         MemorySegment m = heap.mem();
         long slot = table.findInlineLong(m, seg, hash, key);
-        if (slot == HashTable.SLOW) {
-            slot = table.find(seg, hash, null, 0, Long.BYTES, key);
+        long result;
+        if (slot == HashTable.SLOW || out != null && slot >= 0 && table.copyValue(m, slot, out) == HashTable.SLOW) {
+            result = primitiveRead(seg, hash, null, key, out, absent);
+        } else if (out == null) {
+            result = slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
+        } else {
+            result = slot < 0 ? 0 : 1;
         }
-        long value = slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
         if (writerCheck && table.readStamp(seg) != stamp && !closed) {
             throw racingRead(seg);
         }
-        countLookup(slot >= 0);
-        return value;
+        return result;
     }
 
     /**
-     * {@code getLong} in a concurrent store: a seqlock read, as {@link #readPrimitive}, but without an
-     * epoch. This read decodes nothing and follows only checked offsets, and it keeps what it read only
-     * if the stamp validates: a bucket retired and reused under it costs a retry, never a wrong answer
-     * (every release policy leaves the region mapped). So it skips the epoch's two atomic operations,
-     * which would also stop the CPU from overlapping one lookup's cache misses with the next one's.
+     * {@link #readLongKey} in a concurrent store: one seqlock attempt, as {@link #readPrimitive} makes,
+     * but without entering an epoch. Epochs keep retired memory from reuse while a reader may hand its
+     * bytes to a codec or hold a view of them. This read does neither: it follows only offsets it checks
+     * against the mapping it took, never throws, and keeps what it read only if the stamp validates. A
+     * bucket or entry retired and reused under it costs a retry, never a wrong answer (every release
+     * policy leaves the region mapped; what a failed attempt copied into {@code out} is overwritten by
+     * the retry). Skipping the epoch saves two atomic read-modify-writes, which on x86 are full fences:
+     * they kept the CPU from overlapping one lookup's cache misses with the next one's.
      */
-    private long getLongOptimistic(int seg, long hash, long key, long absent) {
+    private long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
         checkOpen();
         long stamp = table.readStamp(seg);
         if ((stamp & 1) == 0) {
             // Read after the stamp: a mapping grown by a writer that finished before it is seen.
             MemorySegment m = heap.mem();
             long slot = table.findInlineLong(m, seg, hash, key);
-            if (slot != HashTable.SLOW) {
-                long value = slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
+            if (slot != HashTable.SLOW && (out == null || slot < 0 || table.copyValue(m, slot, out) != HashTable.SLOW)) {
+                long result = out != null ? (slot < 0 ? 0 : 1) : slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
                 if (table.validate(seg, stamp)) {
-                    countLookup(slot >= 0);
-                    return value;
+                    return result;
                 }
             }
         }
-        return readPrimitive(seg, hash, null, key, null, absent);
+        return readPrimitive(seg, hash, null, key, out, absent);
     }
 
     /**
@@ -1073,9 +1090,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
         }
         checkOpen();
-        // A read of inline slots only needs no epoch: it can see a torn slot of a live bucket anyway,
-        // which is why it validates; a retired bucket reused under it is no different (getLongOptimistic).
-        int token = epochs != null && !(table.keyInline && table.valueInline) ? epochs.enter() : -1;
+        int token = epochs != null ? epochs.enter() : -1;
         try {
             for (int attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
                 long stamp = table.readStamp(seg);
@@ -1203,8 +1218,10 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Objects.requireNonNull(valueOut, "valueOut");
         long hash = hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
-        boolean bits = keys.fixedSize() == Long.BYTES;
-        return readPrimitive(seg, hash, bits ? null : key, bits ? key.get(LONG, 0) : 0, valueOut, 0) != 0;
+        if (keys.fixedSize() == Long.BYTES) {
+            return readLongKey(seg, hash, key.get(LONG, 0), valueOut, 0) != 0;
+        }
+        return readPrimitive(seg, hash, key, 0, valueOut, 0) != 0;
     }
 
     @Override

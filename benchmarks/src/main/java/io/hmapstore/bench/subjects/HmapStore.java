@@ -34,7 +34,7 @@ final class HmapStore implements Store {
         Path dir = file ? TempDirs.create("hmapstore-bench") : null;
         OffHeapMap.Builder<Long, ?> builder = kind == ValueKind.LONG
                 ? OffHeapMap.of(Codecs.longs(), Codecs.longs())
-                : OffHeapMap.of(Codecs.longs(), Codecs.bytes());
+                : OffHeapMap.of(Codecs.longs(), Codecs.bytes(kind.bytes()));
         builder.expectedEntries(expectedEntries).concurrency(mode);
         if (file) {
             builder.persistTo(dir.resolve("store.hmap"));
