@@ -78,7 +78,10 @@ final class HashTable {
     private final AtomicLong growths = new AtomicLong();
     private final AtomicLong sameSizeGrowths = new AtomicLong();
     private final AtomicLong shrinks = new AtomicLong();
-    private final AtomicLong evacuations = new AtomicLong();
+    /** Longs between two per-segment counters: a cache line, so segments' writers do not false-share. */
+    static final int COUNTER_STRIDE = 8;
+    /** Old buckets evacuated, one counter a segment, counted by its writer (no atomic operation). */
+    private final long[] evacuationCounts;
 
     HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -88,6 +91,7 @@ final class HashTable {
         this.headers = headers;
         this.segmentBits = segmentBits;
         this.segments = 1 << segmentBits;
+        this.evacuationCounts = new long[segments * COUNTER_STRIDE];
         this.seed = seed;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -814,8 +818,15 @@ final class HashTable {
         return count > SLOTS && count > LOAD_NUM * ((1L << log2) / LOAD_DEN);
     }
 
+    /**
+     * Go's test: about as many overflow buckets as regular ones. Go caps B at 15 here only because its
+     * {@code noverflow} is a uint16 that, past B = 15, counts one overflow bucket in 2^(B-15); ours
+     * counts exactly, so the threshold is 2^B at every size. (Capping it as Go's code reads made large
+     * segments grow at the same size again and again while merely filling up: five rehashes of a
+     * million-bucket array for 3.5M inserts.)
+     */
     private static boolean tooManyOverflowBuckets(long noverflow, int log2) {
-        return noverflow >= (1L << Math.min(log2, 15));
+        return noverflow >= (1L << log2);
     }
 
     private void makeIfNeeded(int seg, long h) {
@@ -977,7 +988,7 @@ final class HashTable {
             }
             m = heap.mem();
             m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
-            evacuations.incrementAndGet();
+            evacuationCounts[seg * COUNTER_STRIDE]++;
             bumpGeneration(m, h);
             if (StoreEvents.EVACUATE.isEnabled()) {
                 StoreEvents.Evacuate event = new StoreEvents.Evacuate();
@@ -1200,7 +1211,11 @@ final class HashTable {
     }
 
     long evacuations() {
-        return evacuations.get();
+        long sum = 0;
+        for (int i = 0; i < evacuationCounts.length; i += COUNTER_STRIDE) {
+            sum += evacuationCounts[i];
+        }
+        return sum;
     }
 
     /**

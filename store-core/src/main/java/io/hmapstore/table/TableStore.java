@@ -80,7 +80,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder expirations = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder puts = new java.util.concurrent.atomic.LongAdder();
+    /**
+     * Entries written, one counter a segment ({@link HashTable#COUNTER_STRIDE} apart), each counted by its segment's writer
+     * inside the write section: no atomic read-modify-write on the write path, where a LongAdder cost one
+     * per put. Summed racily by {@link #cacheStats}, as statistics may be.
+     */
+    private final long[] putCounts;
     private final long[] sweepHands;
     private final java.util.function.LongConsumer expiredBySweep = hash -> expiredOne();
     private final boolean recovered;
@@ -157,6 +162,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             epochs = null;
         }
         this.sweepHands = new long[segments];
+        this.putCounts = new long[segments * HashTable.COUNTER_STRIDE];
         if (config.evicting()) {
             eviction = new S3Fifo(maxEntries > 0 ? maxEntries : maxBytes / 64);
             live = new java.util.concurrent.atomic.AtomicLong(longSizeOfTable());
@@ -609,6 +615,19 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
     }
 
+    /** Counts a put; the caller is {@code seg}'s writer. */
+    private void countPut(int seg) {
+        putCounts[seg * HashTable.COUNTER_STRIDE]++;
+    }
+
+    private long puts() {
+        long sum = 0;
+        for (int i = 0; i < putCounts.length; i += HashTable.COUNTER_STRIDE) {
+            sum += putCounts[i];
+        }
+        return sum;
+    }
+
     private void guard(K key, V value) {
         if (writeGuard != null) {
             String reason = writeGuard.check(key, value);
@@ -682,7 +701,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         return write(k, (slot, effect) -> {
             V old = slot < 0 ? null : decodeValue(k.seg, slot);
             effect[0] |= put(k, v, deadline) ? INSERTED : 0;
-            puts.increment();
+            countPut(k.seg);
             return old;
         });
     }
@@ -697,7 +716,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             guard(key, value);
             effect[0] |= put(k, v, deadline()) ? INSERTED : 0;
-            puts.increment();
+            countPut(k.seg);
             return null;
         });
     }
@@ -753,7 +772,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             guard(key, newValue);
             put(k, v, deadline());
-            puts.increment();
+            countPut(k.seg);
             return true;
         });
     }
@@ -769,7 +788,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             V old = decodeValue(k.seg, slot);
             guard(key, value);
             put(k, v, deadline());
-            puts.increment();
+            countPut(k.seg);
             return old;
         });
     }
@@ -1178,7 +1197,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 } else {
                     effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
                             deadline()) ? 0 : INSERTED;
-                    puts.increment();
+                    countPut(seg);
                 }
                 sweep(seg);
             } catch (StoreFullException e) {
@@ -1366,7 +1385,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     @Override
     public io.hmapstore.CacheStats cacheStats() {
         checkOpen();
-        return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum(),
+        return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts(),
                 longSize(), maxEntries, maxBytes, heap.bytesInUse());
     }
 
