@@ -8,7 +8,7 @@
 #
 # step          what                                                                  runs  time
 # bar           issue 7's bar: getHit + putNew, uniform, 1M and 10M, hmapstore (both modes) vs CHM,
-#               Chronicle Map and LMDB, with -prof gc                                    48   ~30 min
+#               Chronicle Map and LMDB, with -prof gc                                    48   ~20 min
 # getput-1t     PeerGetPutBenchmark, 1 thread, 1M: all subjects, values, dists          240   ~50 min
 # getput-2t     PeerGetPutBenchmark, 2 threads, 1M, the concurrent subjects             192   ~40 min
 # getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120   ~40 min

@@ -68,6 +68,9 @@ public final class ResultsChart {
             }
             Map<String, String> rest = new TreeMap<>(r.params());
             rest.remove("subject");
+            // Put-new and remove draw keys not yet stored, uniform by construction, and so have no
+            // dist parameter: chart them beside the uniform gets of the same size and values.
+            rest.putIfAbsent("dist", KeyStreams.Dist.uniform.name());
             String group = String.join("-", rest.values()) + "-t" + r.threads();
             String workload = r.benchmark().substring(r.benchmark().indexOf('.') + 1);
             groups.computeIfAbsent(group, g -> new LinkedHashMap<>())
