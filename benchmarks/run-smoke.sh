@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
 # Smoke profile: proves every peer benchmark and tool runs, in ~9 minutes (SMOKE_TIME=200ms: ~4 minutes).
-# Numbers from it are NOT results: one short iteration, no warm-up, every benchmark in one JVM (-f 0).
+# CI profile (PROFILE=ci, run by .ci/run): every benchmark of the jar on a subject of each kind, 100 ms
+# each on 65,536 entries, plus the forked start of Chronicle Map and LMDB and every tool, in ~1 minute.
+# Numbers from either are NOT results: one short iteration, no warm-up, every benchmark in one JVM (-f 0).
+# A benchmark that throws fails the script (-foe true).
 #
 #   benchmarks/run-smoke.sh                 from the repository root; builds the jar if it is missing
 #   SMOKE_TIME=200ms benchmarks/run-smoke.sh
+#   PROFILE=ci benchmarks/run-smoke.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java BUILD=1 benchmarks/run-smoke.sh
 #
 # Writes benchmarks/target/smoke/{forked,smoke-1t,smoke-2t}.json, charts and the footprint tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/jdk25.sh
-T=${SMOKE_TIME:-1s}
+if [ "${PROFILE:-smoke}" = ci ]; then
+  T=${SMOKE_TIME:-100ms}; ENTRIES=65536          # PeerRemoveBenchmark needs 2 x threads x 16,384
+  BENCHMARKS='io.hmapstore.bench.*'            # CoreBenchmark and MemoryReuseBenchmark too
+  # one key distribution, one release policy, a subject of each kind
+  PICK=(-p dist=zipf -p policy=DONTNEED -p subject=Hmap,HmapSingleWriter,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerOp)
+  CONCURRENT_SUBJECTS=Hmap,ChronicleMap,LmdbTxnPerOp
+else
+  T=${SMOKE_TIME:-1s}; ENTRIES=100000
+  BENCHMARKS='io.hmapstore.bench.Peer.*Benchmark'
+  PICK=()
+fi
 OUT=benchmarks/target/smoke
 mkdir -p "$OUT"
-JMH=("$JAVA" -jar "$JAR")
-SMALL=(-p size=100000)
+JMH=("$JAVA" -jar "$JAR" -foe true)
+SMALL=(-p size=$ENTRIES)
 # 1. Forked, as the full profile runs: the @Fork flags must start Chronicle Map and LMDB on JDK 25.
 "${JMH[@]}" 'PeerGetPutBenchmark.getHit' -f 1 -wi 0 -i 1 -r "$T" "${SMALL[@]}" -jvmArgs -Xmx1g \
   -p subject=Hmap,ChronicleMap,LmdbTxnPerBatch -p values=BYTES100 -p dist=zipf -rf json -rff "$OUT/forked.json"
-# 2. Every peer benchmark, one thread, in this JVM (-f 0): 400 runs.
-IN_JVM=("$JAVA" -Xmx3g "${PEER_FLAGS[@]}" -jar "$JAR" -f 0 -wi 0 -i 1 -w "$T" -r "$T" "${SMALL[@]}")
-"${IN_JVM[@]}" 'io.hmapstore.bench.Peer.*Benchmark' -rf json -rff "$OUT/smoke-1t.json"
+# 2. Every benchmark of the profile, one thread, in this JVM (-f 0): ~400 runs (CI: ~300, shorter).
+IN_JVM=("$JAVA" -Xmx3g "${PEER_FLAGS[@]}" -jar "$JAR" -foe true -f 0 -wi 0 -i 1 -w "$T" -r "$T" "${SMALL[@]}")
+"${IN_JVM[@]}" "$BENCHMARKS" "${PICK[@]}" -rf json -rff "$OUT/smoke-1t.json"
 # 3. Two threads: the writing workloads on the subjects that allow two writers.
 "${IN_JVM[@]}" 'PeerGetPutBenchmark.mix50|PeerPutNewBenchmark|PeerRemoveBenchmark' -t 2 -p dist=zipf \
   -p subject="$CONCURRENT_SUBJECTS" -rf json -rff "$OUT/smoke-2t.json"
 # 4. The tools: memory per entry, GC footprint, chart, before/after.
-"$JAVA" -cp "$JAR" io.hmapstore.bench.MemoryPerEntry --entries 100000 --heap 1g --values LONG \
+"$JAVA" -cp "$JAR" io.hmapstore.bench.MemoryPerEntry --entries $ENTRIES --heap 1g --values LONG \
   --subjects Hmap,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch | tee "$OUT/memory.txt"
-"$JAVA" -cp "$JAR" io.hmapstore.bench.GcFootprint --entries 100000 --heap 1g --values BYTES100 \
+"$JAVA" -cp "$JAR" io.hmapstore.bench.GcFootprint --entries $ENTRIES --heap 1g --values BYTES100 \
   --subjects Hmap,ConcurrentHashMap | tee "$OUT/gc.txt"
 "$JAVA" -cp "$JAR" io.hmapstore.bench.ResultsChart "$OUT/smoke-1t.json" "$OUT/charts/smoke"
 "$JAVA" -cp "$JAR" io.hmapstore.bench.CompareResults "$OUT/smoke-1t.json" "$OUT/smoke-1t.json" | tail -3
