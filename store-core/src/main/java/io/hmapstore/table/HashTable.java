@@ -78,10 +78,8 @@ final class HashTable {
     private final AtomicLong growths = new AtomicLong();
     private final AtomicLong sameSizeGrowths = new AtomicLong();
     private final AtomicLong shrinks = new AtomicLong();
-    /** Longs between two per-segment counters: a cache line, so segments' writers do not false-share. */
-    static final int COUNTER_STRIDE = 8;
-    /** Old buckets evacuated, one counter a segment, counted by its writer (no atomic operation). */
-    private final long[] evacuationCounts;
+    /** Old buckets evacuated. */
+    private final SegmentCounters evacuations;
 
     HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -91,7 +89,7 @@ final class HashTable {
         this.headers = headers;
         this.segmentBits = segmentBits;
         this.segments = 1 << segmentBits;
-        this.evacuationCounts = new long[segments * COUNTER_STRIDE];
+        this.evacuations = new SegmentCounters(segments);
         this.seed = seed;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -988,7 +986,7 @@ final class HashTable {
             }
             m = heap.mem();
             m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
-            evacuationCounts[seg * COUNTER_STRIDE]++;
+            evacuations.increment(seg);
             bumpGeneration(m, h);
             if (StoreEvents.EVACUATE.isEnabled()) {
                 StoreEvents.Evacuate event = new StoreEvents.Evacuate();
@@ -1211,11 +1209,7 @@ final class HashTable {
     }
 
     long evacuations() {
-        long sum = 0;
-        for (int i = 0; i < evacuationCounts.length; i += COUNTER_STRIDE) {
-            sum += evacuationCounts[i];
-        }
-        return sum;
+        return evacuations.sum();
     }
 
     /**

@@ -80,12 +80,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder expirations = new java.util.concurrent.atomic.LongAdder();
-    /**
-     * Entries written, one counter a segment ({@link HashTable#COUNTER_STRIDE} apart), each counted by its segment's writer
-     * inside the write section: no atomic read-modify-write on the write path, where a LongAdder cost one
-     * per put. Summed racily by {@link #cacheStats}, as statistics may be.
-     */
-    private final long[] putCounts;
+    /** Entries written, counted by each segment's writer (a LongAdder cost an atomic operation per put). */
+    private final SegmentCounters puts;
     private final long[] sweepHands;
     private final java.util.function.LongConsumer expiredBySweep = hash -> expiredOne();
     private final boolean recovered;
@@ -162,7 +158,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             epochs = null;
         }
         this.sweepHands = new long[segments];
-        this.putCounts = new long[segments * HashTable.COUNTER_STRIDE];
+        this.puts = new SegmentCounters(segments);
         if (config.evicting()) {
             eviction = new S3Fifo(maxEntries > 0 ? maxEntries : maxBytes / 64);
             live = new java.util.concurrent.atomic.AtomicLong(longSizeOfTable());
@@ -615,19 +611,6 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
     }
 
-    /** Counts a put; the caller is {@code seg}'s writer. */
-    private void countPut(int seg) {
-        putCounts[seg * HashTable.COUNTER_STRIDE]++;
-    }
-
-    private long puts() {
-        long sum = 0;
-        for (int i = 0; i < putCounts.length; i += HashTable.COUNTER_STRIDE) {
-            sum += putCounts[i];
-        }
-        return sum;
-    }
-
     private void guard(K key, V value) {
         if (writeGuard != null) {
             String reason = writeGuard.check(key, value);
@@ -701,7 +684,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         return write(k, (slot, effect) -> {
             V old = slot < 0 ? null : decodeValue(k.seg, slot);
             effect[0] |= put(k, v, deadline) ? INSERTED : 0;
-            countPut(k.seg);
+            puts.increment(k.seg);
             return old;
         });
     }
@@ -716,7 +699,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             guard(key, value);
             effect[0] |= put(k, v, deadline()) ? INSERTED : 0;
-            countPut(k.seg);
+            puts.increment(k.seg);
             return null;
         });
     }
@@ -772,7 +755,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             guard(key, newValue);
             put(k, v, deadline());
-            countPut(k.seg);
+            puts.increment(k.seg);
             return true;
         });
     }
@@ -788,7 +771,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             V old = decodeValue(k.seg, slot);
             guard(key, value);
             put(k, v, deadline());
-            countPut(k.seg);
+            puts.increment(k.seg);
             return old;
         });
     }
@@ -1019,14 +1002,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
         MemorySegment m = heap.mem();
         long slot = table.findInlineLong(m, seg, hash, key);
-        long result;
-        if (slot == HashTable.SLOW || out != null && slot >= 0 && table.copyValue(m, slot, out) == HashTable.SLOW) {
-            result = primitiveRead(seg, hash, null, key, out, absent);
-        } else if (out == null) {
-            result = slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
-        } else {
-            result = slot < 0 ? 0 : 1;
-        }
+        long result = shortReadDone(m, slot, out) ? shortReadResult(m, slot, out, absent)
+                : primitiveRead(seg, hash, null, key, out, absent);
         if (writerCheck && table.readStamp(seg) != stamp && !closed) {
             throw racingRead(seg);
         }
@@ -1050,14 +1027,30 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             // Read after the stamp: a mapping grown by a writer that finished before it is seen.
             MemorySegment m = heap.mem();
             long slot = table.findInlineLong(m, seg, hash, key);
-            if (slot != HashTable.SLOW && (out == null || slot < 0 || table.copyValue(m, slot, out) != HashTable.SLOW)) {
-                long result = out != null ? (slot < 0 ? 0 : 1) : slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
+            if (shortReadDone(m, slot, out)) {
+                long result = shortReadResult(m, slot, out, absent);
                 if (table.validate(seg, stamp)) {
                     return result;
                 }
             }
         }
         return readPrimitive(seg, hash, null, key, out, absent);
+    }
+
+    /**
+     * Whether the short read got as far as it may: {@link HashTable#findInlineLong} decided, and a value
+     * to copy out was copied.
+     */
+    private boolean shortReadDone(MemorySegment m, long slot, MemorySegment out) {
+        return slot != HashTable.SLOW && (out == null || slot < 0 || table.copyValue(m, slot, out) != HashTable.SLOW);
+    }
+
+    /** The short read's answer, as {@link #readPrimitive} gives it: the value or {@code absent}; 1 or 0 for a copy. */
+    private long shortReadResult(MemorySegment m, long slot, MemorySegment out, long absent) {
+        if (out != null) {
+            return slot < 0 ? 0 : 1;
+        }
+        return slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
     }
 
     /**
@@ -1197,7 +1190,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 } else {
                     effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
                             deadline()) ? 0 : INSERTED;
-                    countPut(seg);
+                    puts.increment(seg);
                 }
                 sweep(seg);
             } catch (StoreFullException e) {
@@ -1385,7 +1378,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     @Override
     public io.hmapstore.CacheStats cacheStats() {
         checkOpen();
-        return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts(),
+        return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum(),
                 longSize(), maxEntries, maxBytes, heap.bytesInUse());
     }
 
