@@ -439,20 +439,13 @@ final class HashTable {
             long insertB = 0;
             int insertI = 0;
             int chainLimit = noverflow(m, h);
-            scan:
+            long topBytes = top * BYTES_01;
             for (int n = 0; ; n++) {
-                for (int i = 0; i < SLOTS; i++) {
-                    int t = tophash(m, b, i);
-                    if (t != top) {
-                        if (BucketLayout.isEmpty(t) && insertB == 0) {
-                            insertB = b;
-                            insertI = i;
-                        }
-                        if (t == EMPTY_REST) {
-                            break scan;
-                        }
-                        continue;
-                    }
+                // One load for all eight tophash bytes, as in find. Slots after an emptyRest are
+                // emptyRest too, so neither a match nor the first empty slot can lie past one.
+                long word = m.get(LONG, b + BucketLayout.TOPHASH);
+                for (long matches = zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
+                    int i = Long.numberOfTrailingZeros(matches) >>> 3;
                     if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                         updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits, writer);
                         if (layout.hasDeadlines) {
@@ -460,6 +453,14 @@ final class HashTable {
                         }
                         return true;
                     }
+                }
+                long empties = emptyBytes(word);
+                if (empties != 0 && insertB == 0) {
+                    insertB = b;
+                    insertI = Long.numberOfTrailingZeros(empties) >>> 3;
+                }
+                if (zeroBytes(word) != 0) {
+                    break;
                 }
                 long next = overflow(m, seg, index, b);
                 if (next == 0) {
@@ -599,15 +600,33 @@ final class HashTable {
         return ~(((x & BYTES_7F) + BYTES_7F) | x | BYTES_7F);
     }
 
+    /** 0x80 in every byte of {@code x} that is an empty tophash ({@code EMPTY_REST} or {@code EMPTY_ONE}), 0 elsewhere. */
+    static long emptyBytes(long x) {
+        return zeroBytes(x & ~BYTES_01);
+    }
+
     /** Copies a slot whole: key, value, and the eviction and expiry state that travel with them. */
     private void copySlot(MemorySegment m, long b, int i, long db, int di) {
-        MemorySegment.copy(m, layout.keyAt(b, i), m, layout.keyAt(db, di), layout.keySlot);
-        MemorySegment.copy(m, layout.valueAt(b, i), m, layout.valueAt(db, di), layout.valueSlot);
+        copyBytes(m, layout.keyAt(b, i), layout.keyAt(db, di), layout.keySlot);
+        copyBytes(m, layout.valueAt(b, i), layout.valueAt(db, di), layout.valueSlot);
         if (layout.hasMeta) {
             m.set(BYTE, layout.metaAt(db, di), m.get(BYTE, layout.metaAt(b, i)));
         }
         if (layout.hasDeadlines) {
             m.set(LONG, layout.deadlineAt(db, di), m.get(LONG, layout.deadlineAt(b, i)));
+        }
+    }
+
+    /**
+     * {@code MemorySegment.copy} within the region, but an 8-byte slot (a long key or value, or an
+     * entry offset) as one load and store: growth copies two slots per entry, and the bulk copy's call
+     * into the array-copy stub cost more than the move itself.
+     */
+    private static void copyBytes(MemorySegment m, long from, long to, long length) {
+        if (length == Long.BYTES) {
+            m.set(SLOT_LONG, to, m.get(SLOT_LONG, from));
+        } else if (length > 0) {
+            MemorySegment.copy(m, from, m, to, length);
         }
     }
 
