@@ -10,7 +10,7 @@
 #   PROFILE=ci benchmarks/run-smoke.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java BUILD=1 benchmarks/run-smoke.sh
 #
-# Writes benchmarks/target/smoke/{forked,smoke-1t,smoke-2t}.json, charts and the footprint tables.
+# Writes benchmarks/target/smoke/{forked,smoke-1t,smoke-2t}.json, charts, the footprint tables and a profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/jdk25.sh
@@ -45,4 +45,7 @@ IN_JVM=("$JAVA" -Xmx3g "${PEER_FLAGS[@]}" -jar "$JAR" -foe true -f 0 -wi 0 -i 1 
   --subjects Hmap,ConcurrentHashMap | tee "$OUT/gc.txt"
 "$JAVA" -cp "$JAR" io.hmapstore.bench.ResultsChart "$OUT/smoke-1t.json" "$OUT/charts/smoke"
 "$JAVA" -cp "$JAR" io.hmapstore.bench.CompareResults "$OUT/smoke-1t.json" "$OUT/smoke-1t.json" | tail -3
+# 5. A profiled run (benchmarks/profile.sh: async-profiler from Maven Central, itimer sampling).
+OUT="$OUT/profile" benchmarks/profile.sh 'PeerGetPutBenchmark.getHit' -wi 0 -i 1 -r "$T" "${SMALL[@]}" \
+  -p subject=Hmap -p values=LONG -p dist=uniform -jvmArgs -Xmx1g | tail -1
 echo "smoke profile passed: $(grep -c '"benchmark"' "$OUT"/*.json | awk -F: '{s+=$2} END {print s}') benchmark runs"
