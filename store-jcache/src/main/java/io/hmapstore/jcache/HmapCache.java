@@ -1,5 +1,6 @@
 package io.hmapstore.jcache;
 
+import io.hmapstore.CacheStats;
 import io.hmapstore.Codec;
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -32,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -161,11 +164,22 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         // Raw codecs keep the store's view of a fixed size, so fixed-size keys and values stay inline.
         int valueSize = valueCodec.fixedSize() == Codec.VARIABLE_SIZE ? Codec.VARIABLE_SIZE
                 : HEADER + valueCodec.fixedSize();
-        this.store = OffHeapMap.of(Codecs.raw(keyCodec.id(), keyCodec.fixedSize()),
-                        Codecs.raw("jcache-record(" + valueCodec.id() + ")", valueSize))
+        OffHeapMap.Builder<byte[], byte[]> builder = OffHeapMap.of(
+                        Codecs.raw(storedId(keyCodec, keyType), keyCodec.fixedSize()),
+                        Codecs.raw("jcache-record(" + storedId(valueCodec, valueType) + ")", valueSize))
                 .expectedEntries(configuration.getExpectedEntries())
-                .concurrency(Concurrency.CONCURRENT)
-                .open();
+                .concurrency(Concurrency.CONCURRENT);
+        if (configuration.getMaxEntries() > 0) {
+            builder.maxEntries(configuration.getMaxEntries());
+        }
+        if (configuration.getMaxBytes() > 0) {
+            builder.maxBytes(configuration.getMaxBytes());
+        }
+        if (configuration.getPersistPath() != null) {
+            builder.persistTo(configuration.getPersistPath());
+        }
+        this.store = builder.open();
+        statistics.countEvictionsOf(() -> store.cacheStats().evictions());
         try {
             setStatisticsEnabled(configuration.isStatisticsEnabled());
             setManagementEnabled(configuration.isManagementEnabled());
@@ -173,6 +187,33 @@ public final class HmapCache<K, V> implements Cache<K, V> {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The most characters of a Java-serialization identity: the store records 64 bytes per codec
+     * identity, and a value's sits inside {@code "jcache-record(...)"}.
+     */
+    private static final int SERIALIZED_ID_LIMIT = 48;
+
+    /**
+     * The codec identity the store records (and a reopened file must match): Java serialization
+     * names the configured type too, so a file of one type is not read back as another. A type name
+     * too long for the record is shortened to {@code jser:...<its end>#<CRC-32 of the whole name>}.
+     */
+    static String storedId(Codec<?> codec, Class<?> type) {
+        if (!(codec instanceof SerializingCodec<?>)) {
+            return codec.id();
+        }
+        String name = type.getName();
+        String id = codec.id() + ":" + name;
+        if (id.length() <= SERIALIZED_ID_LIMIT) {
+            return id;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        String prefix = "jser:...";
+        String suffix = String.format("#%08x", crc.getValue());
+        return prefix + name.substring(name.length() - (SERIALIZED_ID_LIMIT - prefix.length() - suffix.length())) + suffix;
     }
 
     private static void checkCodec(String what, Codec<?> codec, Class<?> configured) {
@@ -1595,6 +1636,14 @@ public final class HmapCache<K, V> implements Cache<K, V> {
     }
 
     /**
+     * @return the store's own counters: evictions, entries and bytes in use against the bounds
+     */
+    public CacheStats storeStats() {
+        checkOpen();
+        return store.cacheStats();
+    }
+
+    /**
      * @return the number of entries in the store, expired ones not yet removed included
      */
     public long size() {
@@ -1614,6 +1663,9 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         } else if (!enabled && statisticsRegistered) {
             Management.unregister(this, Management.Type.STATISTICS);
             statisticsRegistered = false;
+        }
+        if (enabled != statisticsEnabled) {
+            statistics.evictionsCounted(enabled);
         }
         statisticsEnabled = enabled;
         configuration.setStatisticsEnabled(enabled);

@@ -1,6 +1,7 @@
 package io.hmapstore.jcache;
 
 import io.hmapstore.Codec;
+import java.nio.file.Path;
 import java.util.Objects;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -13,14 +14,20 @@ import javax.cache.integration.CacheWriter;
 
 /**
  * A JCache configuration with what an off-heap cache can use beyond the standard one: the store's
- * own {@link Codec}s for keys and values, and a sizing hint.
+ * own {@link Codec}s for keys and values, a sizing hint, bounds past which the store evicts, and a
+ * file that keeps the entries across restarts.
  *
  * <pre>{@code
  * HmapConfiguration<Long, String> config = HmapConfiguration.of(Codecs.longs(), Codecs.utf8())
  *         .expectedEntries(100_000)
+ *         .maxEntries(1_000_000)                              // evicts past it (S3-FIFO)
+ *         .persistTo(Path.of("/var/cache/users.hmap"))        // optional: survives a restart
  *         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR));
  * Cache<Long, String> users = cacheManager.createCache("users", config);
  * }</pre>
+ *
+ * <p>Evictions are counted in the cache's statistics ({@code getCacheEvictions}); JCache has no
+ * listener event for them, so listeners hear nothing.
  *
  * <p>Without codecs, keys and values are Java-serialized ({@link SerializingCodec}); with them,
  * a {@code Long} key takes 8 bytes inline in a bucket slot instead of ~80 serialized bytes in the
@@ -46,6 +53,10 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
     private transient Codec<K> keyCodec;
     private transient Codec<V> valueCodec;
     private long expectedEntries = DEFAULT_EXPECTED_ENTRIES;
+    private long maxEntries;
+    private long maxBytes;
+    /** A string, since a configuration is {@code Serializable} and a {@link Path} is not. */
+    private String persistPath;
 
     /** An untyped configuration with the JCache defaults: store by value, eternal, no loader or writer. */
     public HmapConfiguration() {
@@ -62,6 +73,9 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
             this.keyCodec = other.keyCodec;
             this.valueCodec = other.valueCodec;
             this.expectedEntries = other.expectedEntries;
+            this.maxEntries = other.maxEntries;
+            this.maxBytes = other.maxBytes;
+            this.persistPath = other.persistPath;
         }
     }
 
@@ -114,6 +128,21 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
         return expectedEntries;
     }
 
+    /** @return the entry bound, or 0 for none */
+    public long getMaxEntries() {
+        return maxEntries;
+    }
+
+    /** @return the memory bound in bytes, or 0 for none */
+    public long getMaxBytes() {
+        return maxBytes;
+    }
+
+    /** @return the file the cache's store lives in, or {@code null} for anonymous memory */
+    public Path getPersistPath() {
+        return persistPath == null ? null : Path.of(persistPath);
+    }
+
     /**
      * Stores keys through one of the store's codecs instead of Java serialization.
      *
@@ -147,6 +176,50 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
             throw new IllegalArgumentException("expectedEntries must be >= 0, was " + n);
         }
         this.expectedEntries = n;
+        return this;
+    }
+
+    /**
+     * Bounds the number of entries: past it, writes evict what is least worth keeping (the store's
+     * S3-FIFO). The store is sized for the bound up front.
+     *
+     * @param n the most entries kept, at least 1
+     * @return this
+     */
+    public HmapConfiguration<K, V> maxEntries(long n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, was " + n);
+        }
+        this.maxEntries = n;
+        return this;
+    }
+
+    /**
+     * Bounds the store's memory: it never maps more than this, and writes evict (S3-FIFO) to keep the
+     * entries within it.
+     *
+     * @param bytes the most bytes mapped, at least 1 MiB
+     * @return this
+     */
+    public HmapConfiguration<K, V> maxBytes(long bytes) {
+        if (bytes < (1 << 20)) {
+            throw new IllegalArgumentException("maxBytes must be at least 1 MiB, was " + bytes);
+        }
+        this.maxBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Keeps the cache in a file: a cache created over an existing file starts with its entries (their
+     * expiry times are wall-clock, so they run on while the process is down). The file is opened with
+     * the codecs' identities recorded in it, so a cache configured with other codecs is refused, naming
+     * both. One cache at a time may hold a file.
+     *
+     * @param file the store file, created if missing
+     * @return this
+     */
+    public HmapConfiguration<K, V> persistTo(Path file) {
+        this.persistPath = Objects.requireNonNull(file, "file").toAbsolutePath().toString();
         return this;
     }
 
@@ -223,7 +296,8 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
     public boolean equals(Object object) {
         return super.equals(object) && object instanceof HmapConfiguration<?, ?> other
                 && Objects.equals(keyCodec, other.keyCodec) && Objects.equals(valueCodec, other.valueCodec)
-                && expectedEntries == other.expectedEntries;
+                && expectedEntries == other.expectedEntries && maxEntries == other.maxEntries
+                && maxBytes == other.maxBytes && Objects.equals(persistPath, other.persistPath);
     }
 
     @Override

@@ -1,24 +1,49 @@
 package io.hmapstore.jcache;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
  * A cache's counters, registered as {@code javax.cache:type=CacheStatistics,...} while statistics
  * are enabled. {@link LongAdder}s, because every cache operation on every thread bumps one.
  *
- * <p>Evictions stay zero: a cache has no bound yet, so nothing is evicted (expired entries are
- * expiries, which JCache does not count).
+ * <p>Evictions are the store's own count (it evicts inside its writes, past {@code maxEntries} or
+ * {@code maxBytes}), less those made before the last {@link #clear()} or while statistics were off.
+ * Expired entries are expiries, which JCache does not count as evictions.
  */
 final class HmapStatistics implements CacheStatisticsMXBean {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder puts = new LongAdder();
     private final LongAdder removals = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
+    /** The store's eviction count since it was opened. */
+    private LongSupplier storeEvictions = () -> 0;
+    /** Store evictions not reported: those before the last clear and those while statistics were off. */
+    private long evictionsHidden;
+    /** The store's eviction count when statistics were turned off; -1 while they are on (they start off). */
+    private long evictionsPausedAt;
     private final LongAdder getNanos = new LongAdder();
     private final LongAdder putNanos = new LongAdder();
     private final LongAdder removeNanos = new LongAdder();
+
+    void countEvictionsOf(LongSupplier evictions) {
+        this.storeEvictions = evictions;
+    }
+
+    /** Statistics were turned on or off: evictions made while they are off are not reported. */
+    synchronized void evictionsCounted(boolean on) {
+        if (on && evictionsPausedAt >= 0) {
+            evictionsHidden += storeEvictions.getAsLong() - evictionsPausedAt;
+            evictionsPausedAt = -1;
+        } else if (!on && evictionsPausedAt < 0) {
+            evictionsPausedAt = storeEvictions.getAsLong();
+        }
+    }
+
+    private long storeEvictionsNow() {
+        return evictionsPausedAt >= 0 ? evictionsPausedAt : storeEvictions.getAsLong();
+    }
 
     void hit() {
         hits.increment();
@@ -50,8 +75,11 @@ final class HmapStatistics implements CacheStatisticsMXBean {
 
     @Override
     public void clear() {
-        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, getNanos, putNanos, removeNanos}) {
             a.reset();
+        }
+        synchronized (this) {
+            evictionsHidden = storeEvictionsNow();
         }
     }
 
@@ -93,8 +121,8 @@ final class HmapStatistics implements CacheStatisticsMXBean {
     }
 
     @Override
-    public long getCacheEvictions() {
-        return evictions.sum();
+    public synchronized long getCacheEvictions() {
+        return storeEvictionsNow() - evictionsHidden;
     }
 
     @Override
