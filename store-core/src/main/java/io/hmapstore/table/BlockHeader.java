@@ -7,9 +7,14 @@ package io.hmapstore.table;
  * <pre>
  *   payload-8                        payload-4  -3       -2            payload
  *   +--------------------------------+---------+--------+-------------+--------
- *   | generation u32                 | kind u8 | class u8| log2pages u16| payload ...
+ *   | generation u32                 | kind u8 | class u8| log2pages u16| payload ...   (large block)
+ *   |                                |         |        | slab u16     |               (small block)
  *   +--------------------------------+---------+--------+-------------+--------
  * </pre>
+ *
+ * <p>The last field is a large block's size ({@code pageSize << log2pages}) and, for a small block,
+ * where its slab is: the distance from the slab's payload to the block, in 16-byte granules (at most
+ * 4,092), so freeing a block finds its slab without a search.
  *
  * <p>Every allocation gets a fresh, never-zero {@code generation}; freeing writes kind {@link #FREED}
  * and generation 0. A view holding an old generation therefore sees a mismatch whether the block was
@@ -27,10 +32,17 @@ final class BlockHeader {
     static final long KIND = -4;
     static final long SIZE_CLASS = -3;
     static final long LOG2_PAGES = -2;
+    /** A small block's distance from its slab's payload, in granules; the same bytes as {@link #LOG2_PAGES}. */
+    static final long SLAB_GRANULES = -2;
 
     static final long LARGE_PAYLOAD_OFFSET = 64;
     /** In a slab's 64-byte large header, from the block start: the size class it is carved into. */
     static final long SLAB_CLASS = 48 - LARGE_PAYLOAD_OFFSET;
+    /**
+     * In a slab's large header, from the payload: a u32 a sweep counts the slab's free blocks in. Scratch,
+     * meaningless between sweeps and never read on open.
+     */
+    static final long SLAB_FREE_BLOCKS = -LARGE_PAYLOAD_OFFSET;
     static final int LARGE_CLASS = 0xFF;
 
     static final byte FREED = 0;

@@ -20,8 +20,14 @@ import java.util.TreeMap;
  * power-of-two number of pages, start on a page and are recycled through per-size free lists kept on
  * the Java heap, because releasing them (for instance {@code MADV_DONTNEED}) may wipe their bytes.
  *
- * <p>Release: a freed large block is handed to the store's {@link ReleasePolicy} at once; small
- * blocks stay in their slab until {@link #reset()} releases the whole heap. Reuse: memory that may
+ * <p>Release: a freed large block is handed to the store's {@link ReleasePolicy} at once. A small
+ * block goes on its class's free list, and its slab is handed to the policy once every block of it is
+ * free: a sweep (Go's scavenger, run inline) counts each slab's free blocks when at least half the
+ * slab bytes are free and twice as many bytes are free as after the last sweep, takes the blocks of
+ * wholly free slabs off the free lists and releases those slabs. A sweep costs one pass over the slabs
+ * and the free lists, and allocates nothing; the doubling rule keeps a store whose free blocks are
+ * scattered over many slabs from sweeping again and again for nothing. {@link #reset()} releases the
+ * whole heap. Reuse: memory that may
  * still hold old bytes — a small block from a free list, a large block released by a policy that does
  * not guarantee zeros, anything below the high-water mark of a heap that was reset — is zeroed before
  * it is handed out, unless the {@code ZERO_ON_REUSE} guard is off, which is how the pollution hazard
@@ -32,6 +38,8 @@ import java.util.TreeMap;
 final class EntryHeap {
     static final long SLAB_BYTES = 64 * 1024;
     static final long MAX_SMALL_BLOCK = 16 * 1024;
+    /** No sweep before this many small bytes are free: four slabs' worth. */
+    private static final long SWEEP_FLOOR = 4 * SLAB_BYTES;
     private static final long GRANULE = 16;
     private static final long[] CLASS_SIZES = sizeClasses();
     private static final byte[] CLASS_BY_GRANULE = classLookup();
@@ -63,6 +71,16 @@ final class EntryHeap {
     private final long[] freeSmall = new long[CLASS_SIZES.length];
     private final long[] slabCursor = new long[CLASS_SIZES.length];
     private final long[] slabLimit = new long[CLASS_SIZES.length];
+    /** The payload of the slab {@link #slabCursor} carves, per class; 0 for none. A sweep never releases it. */
+    private final long[] carvingSlab = new long[CLASS_SIZES.length];
+    /** Every slab not given back, by payload offset: what a sweep walks. */
+    private final LongStack slabs = new LongStack();
+    /** Bytes of small blocks on the free lists. */
+    private long freeSmallBytes;
+    /** The free small bytes at which the next sweep runs (see the class notes). */
+    private long nextSweepAt = SWEEP_FLOOR;
+    private long slabsReleased;
+    private long sweeps;
     private final LongStack[] freeLarge = new LongStack[64];
 
     private long bytesInUse;
@@ -157,7 +175,123 @@ final class EntryHeap {
             retiredBytes += size;
             m.set(LONG, payload, freeSmall[sizeClass]);
             freeSmall[sizeClass] = payload;
+            freeSmallBytes += size;
+            if (freeSmallBytes >= nextSweepAt && 2 * freeSmallBytes >= slabs.size() * SLAB_BYTES) {
+                sweepSlabs();
+            }
         }
+    }
+
+    /**
+     * Gives back every slab whose blocks are all free (the class notes say when this runs): counts each
+     * slab's free blocks in its header, takes the blocks of wholly free slabs off the free lists (the
+     * others keep their order), and releases those slabs as free large blocks.
+     */
+    private void sweepSlabs() {
+        sweeps++;
+        MemorySegment m = mem;
+        int n = slabs.size();
+        for (int i = 0; i < n; i++) {
+            m.set(INT, slabs.get(i) + BlockHeader.SLAB_FREE_BLOCKS, 0);
+        }
+        for (int c = 0; c < CLASS_SIZES.length; c++) {
+            long limit = (long) n * blocksPerSlab(c);
+            long count = 0;
+            for (long p = freeSmall[c]; p != 0; p = m.get(LONG, p)) {
+                if (!isFreedLink(p, c) || ++count > limit) {
+                    throw new CorruptedStoreException("entry heap: free list of size class " + CLASS_SIZES[c]
+                            + (count > limit ? " is longer than its " + n + " slabs can hold (a cycle?)"
+                                    : " links to 0x" + Long.toHexString(p) + ", which is not a freed block of that class")
+                            + " in heap " + range() + " (" + region + ")");
+                }
+                long slab = slabOf(m, p, c);
+                m.set(INT, slab + BlockHeader.SLAB_FREE_BLOCKS, m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) + 1);
+            }
+        }
+        for (int c = 0; c < CLASS_SIZES.length; c++) {
+            long head = 0;
+            long tail = 0;
+            for (long p = freeSmall[c]; p != 0; ) {
+                long next = m.get(LONG, p);
+                if (isWhollyFree(m, slabOf(m, p, c), c)) {
+                    freeSmallBytes -= CLASS_SIZES[c];
+                } else {
+                    if (tail == 0) {
+                        head = p;
+                    } else {
+                        m.set(LONG, tail, p);
+                    }
+                    tail = p;
+                }
+                p = next;
+            }
+            if (tail != 0) {
+                m.set(LONG, tail, 0L);
+            }
+            freeSmall[c] = head;
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            long slab = slabs.get(i);
+            if (isWhollyFree(m, slab, m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF)) {
+                releaseSlab(slab);
+            } else {
+                slabs.set(kept++, slab);
+            }
+        }
+        slabs.truncate(kept);
+        nextSweepAt = Math.max(SWEEP_FLOOR, 2 * freeSmallBytes);
+    }
+
+    private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass) {
+        return slab != carvingSlab[sizeClass] && m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) == blocksPerSlab(sizeClass);
+    }
+
+    private static long blocksPerSlab(int sizeClass) {
+        return (SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET) / CLASS_SIZES[sizeClass];
+    }
+
+    /**
+     * The slab a small block was carved from, by the distance in its header, checked: a slab of the
+     * block's class, within the heap.
+     */
+    private long slabOf(MemorySegment m, long payload, int sizeClass) {
+        long block = payload - BlockHeader.SIZE;
+        long slab = block - GRANULE * (m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES) & 0xFFFF);
+        if (slab < heapStart + BlockHeader.LARGE_PAYLOAD_OFFSET
+                || (slab - BlockHeader.LARGE_PAYLOAD_OFFSET - heapStart) % pageSize != 0
+                || m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND) != BlockHeader.SLAB
+                || (m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF) != sizeClass) {
+            throw new CorruptedStoreException("entry heap: small block 0x" + Long.toHexString(block) + " of size class "
+                    + CLASS_SIZES[sizeClass] + " names 0x" + Long.toHexString(slab - BlockHeader.LARGE_PAYLOAD_OFFSET)
+                    + " as its slab, which is not a slab of that class; heap " + range() + " of " + region);
+        }
+        return slab;
+    }
+
+    /** Hands a slab whose blocks are all free to the release policy, as a free large block. */
+    private void releaseSlab(long slab) {
+        MemorySegment m = mem;
+        int log2Pages = m.get(ValueLayout.JAVA_SHORT, slab + BlockHeader.LOG2_PAGES);
+        long start = slab - BlockHeader.LARGE_PAYLOAD_OFFSET;
+        m.set(INT, slab + BlockHeader.GENERATION, 0);
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.FREED);
+        release(start, SLAB_BYTES);
+        if (persistedTop >= 0) {
+            writeLargeHeader(start, log2Pages, BlockHeader.FREED);
+        }
+        largeStack(log2Pages).push(start);
+        slabsReleased++;
+    }
+
+    /** @return slabs given back to the release policy since the store opened */
+    synchronized long slabsReleased() {
+        return slabsReleased;
+    }
+
+    /** @return sweeps run since the store opened */
+    synchronized long sweeps() {
+        return sweeps;
     }
 
     /**
@@ -234,9 +368,7 @@ final class EntryHeap {
         // Recovery may already have allocated (finishing an evacuation): start the books afresh, keep top.
         generation = Math.max(generation, maxGeneration & ~RETIRED);
         bytesInUse = 0;
-        java.util.Arrays.fill(freeSmall, 0);
-        java.util.Arrays.fill(slabCursor, 0);
-        java.util.Arrays.fill(slabLimit, 0);
+        forgetSmallBlocks();
         java.util.Arrays.fill(bytesByClass, 0);
         java.util.Arrays.fill(freeLarge, null);
         largeBytesByPages.clear();
@@ -294,8 +426,21 @@ final class EntryHeap {
         }
         long size = CLASS_SIZES[sizeClass];
         long end = slab + SLAB_BYTES;
-        for (long block = slab + BlockHeader.LARGE_PAYLOAD_OFFSET; block + size <= end; block += size) {
+        long first = slab + BlockHeader.LARGE_PAYLOAD_OFFSET;
+        boolean anyLive = false;
+        for (long block = first; block + size <= end; block += size) {
+            anyLive |= reachable.get(granule(block));
+        }
+        if (!anyLive) {
+            // Nothing in it survived: give it back whole rather than list its blocks.
+            releaseSlab(first);
+            return;
+        }
+        slabs.push(first);
+        for (long block = first; block + size <= end; block += size) {
             long payload = block + BlockHeader.SIZE;
+            // Written afresh for every block: files from before slabs were given back lack it.
+            m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES, (short) ((block - first) / GRANULE));
             if (reachable.get(granule(block))) {
                 bytesInUse += size;
                 bytesByClass[sizeClass] += size;
@@ -305,8 +450,20 @@ final class EntryHeap {
                 m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
                 m.set(LONG, payload, freeSmall[sizeClass]);
                 freeSmall[sizeClass] = payload;
+                freeSmallBytes += size;
             }
         }
+    }
+
+    /** Forgets every slab and free small block: the heap was reset, or is being rebuilt. */
+    private void forgetSmallBlocks() {
+        java.util.Arrays.fill(freeSmall, 0);
+        java.util.Arrays.fill(slabCursor, 0);
+        java.util.Arrays.fill(slabLimit, 0);
+        java.util.Arrays.fill(carvingSlab, 0);
+        slabs.truncate(0);
+        freeSmallBytes = 0;
+        nextSweepAt = SWEEP_FLOOR;
     }
 
     /** @return the reachability index of the block starting at {@code blockStart} */
@@ -395,9 +552,7 @@ final class EntryHeap {
         }
         retiredBytes += bytesInUse;
         bytesInUse = 0;
-        java.util.Arrays.fill(freeSmall, 0);
-        java.util.Arrays.fill(slabCursor, 0);
-        java.util.Arrays.fill(slabLimit, 0);
+        forgetSmallBlocks();
         java.util.Arrays.fill(bytesByClass, 0);
         java.util.Arrays.fill(freeLarge, null);
         largeBytesByPages.clear();
@@ -525,7 +680,10 @@ final class EntryHeap {
         bytesInUse += size;
         bytesByClass[sizeClass] += size;
         long payload = block + BlockHeader.SIZE;
-        mem.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        MemorySegment m = mem;
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
+                (short) ((block - carvingSlab[sizeClass]) / GRANULE));
         return payload;
     }
 
@@ -537,6 +695,8 @@ final class EntryHeap {
         m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
         slabCursor[sizeClass] = slab;
         slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
+        carvingSlab[sizeClass] = slab;
+        slabs.push(slab);
     }
 
     private long takeFree(int sizeClass) {
@@ -549,6 +709,7 @@ final class EntryHeap {
                     + " (" + region + ")");
         }
         freeSmall[sizeClass] = m.get(LONG, payload);
+        freeSmallBytes -= size;
         if (zeroOnReuse) {
             zero(m, payload, size - BlockHeader.SIZE);
         }
@@ -731,6 +892,22 @@ final class EntryHeap {
 
         boolean isEmpty() {
             return size == 0;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long get(int i) {
+            return items[i];
+        }
+
+        void set(int i, long v) {
+            items[i] = v;
+        }
+
+        void truncate(int n) {
+            size = n;
         }
     }
 }

@@ -1405,6 +1405,16 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         heap.reclaimNow();
     }
 
+    /** @return slabs the entry heap gave back to the release policy since the store opened (for tests) */
+    long slabsReleased() {
+        return heap.slabsReleased();
+    }
+
+    /** @return sweeps of the entry heap's slabs since the store opened (for tests) */
+    long slabSweeps() {
+        return heap.sweeps();
+    }
+
     @Override
     public StoreStats stats() {
         checkOpen();
