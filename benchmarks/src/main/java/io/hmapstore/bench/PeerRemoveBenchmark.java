@@ -4,15 +4,12 @@ import io.hmapstore.bench.subjects.Handle;
 import io.hmapstore.bench.subjects.Store;
 import io.hmapstore.bench.subjects.Subject;
 import io.hmapstore.bench.subjects.ValueKind;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -42,20 +39,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * subjects {@code gc.alloc.rate.norm} here is an upper bound of the remove's own; the zero-allocation
  * subjects' put-backs allocate nothing.
  */
-@Fork(value = 1, jvmArgs = {"-Xms8g", "-Xmx8g"}, jvmArgsAppend = {
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "-Dchronicle.analytics.disable=true"})
 @Warmup(iterations = 20)
 @Measurement(iterations = 40)
 @BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class PeerRemoveBenchmark {
+public class PeerRemoveBenchmark extends PeerBenchmark {
 
     /** Removes per invocation. */
     public static final int BATCH = 16_384;
