@@ -401,23 +401,36 @@ final class EntryHeap {
                             + (reachable.get(granule(start)) ? " and a segment reaches it as a block of its own" : "")
                             + "; heap " + range() + " of " + region);
                 }
-                rebuildSlab(m, start, reachable);
+                if (!rebuildSlab(m, start, reachable)) {
+                    freeUnreached(m, start, bytes, log2Pages);
+                    slabsReleased++;
+                }
             } else if (reachable.get(granule(start))) {
                 bytesInUse += bytes;
                 largeBytesByPages.merge(bytes, bytes, Long::sum);
             } else {
-                release(start, bytes);
-                if (!policyZeroes) {
-                    m.asSlice(start, bytes).fill((byte) 0);
-                }
-                writeLargeHeader(start, log2Pages, BlockHeader.FREED);
-                largeStack(log2Pages).push(start);
+                freeUnreached(m, start, bytes, log2Pages);
             }
             start += bytes;
         }
     }
 
-    private void rebuildSlab(MemorySegment m, long slab, java.util.BitSet reachable) {
+    /** Frees a large block nothing reaches, on open: released (or zeroed), so it reads as zeros whatever a crash left. */
+    private void freeUnreached(MemorySegment m, long start, long bytes, int log2Pages) {
+        release(start, bytes);
+        if (!policyZeroes) {
+            m.asSlice(start, bytes).fill((byte) 0);
+        }
+        writeLargeHeader(start, log2Pages, BlockHeader.FREED);
+        largeStack(log2Pages).push(start);
+    }
+
+    /**
+     * Lists a slab's unreached blocks on its class's free list.
+     *
+     * @return false, listing nothing, when no block of it is reached: the caller frees it whole
+     */
+    private boolean rebuildSlab(MemorySegment m, long slab, java.util.BitSet reachable) {
         int sizeClass = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.LARGE_PAYLOAD_OFFSET + BlockHeader.SLAB_CLASS)
                 & 0xFF;
         if (sizeClass >= CLASS_SIZES.length) {
@@ -432,9 +445,7 @@ final class EntryHeap {
             anyLive |= reachable.get(granule(block));
         }
         if (!anyLive) {
-            // Nothing in it survived: give it back whole rather than list its blocks.
-            releaseSlab(first);
-            return;
+            return false;
         }
         slabs.push(first);
         for (long block = first; block + size <= end; block += size) {
@@ -453,6 +464,7 @@ final class EntryHeap {
                 freeSmallBytes += size;
             }
         }
+        return true;
     }
 
     /** Forgets every slab and free small block: the heap was reset, or is being rebuilt. */
