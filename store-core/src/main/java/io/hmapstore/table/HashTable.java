@@ -134,33 +134,34 @@ final class HashTable {
      * that overlaps is always caught.
      */
     long beginWrite(int seg) {
+        long stamp = tryBeginWrite(seg);
+        if (stamp < 0) {
+            throw new ConcurrentWriteException("concurrent map writes: segment " + seg
+                    + " is being written by another thread (Concurrency.SINGLE_WRITER allows one writer at a time)");
+        }
+        return stamp;
+    }
+
+    /**
+     * Makes the stamp odd by CAS if it is even: the segment is this thread's to write until
+     * {@link #endWrite}. A volatile read-modify-write, so no data write of the section can be seen before
+     * the odd stamp.
+     *
+     * @return the odd stamp, or -1 when another writer holds the segment
+     */
+    long tryBeginWrite(int seg) {
         MemorySegment m = heap.mem();
         long h = header(seg);
         long s = (long) SegmentHeader.STAMP_HANDLE.getVolatile(m, h + SegmentHeader.STAMP);
         if ((s & 1) != 0 || !SegmentHeader.STAMP_HANDLE.compareAndSet(m, h + SegmentHeader.STAMP, s, s + 1)) {
-            throw new ConcurrentWriteException("concurrent map writes: segment " + seg
-                    + " is being written by another thread (Concurrency.SINGLE_WRITER allows one writer at a time)");
+            return -1;
         }
         return s + 1;
     }
 
+    /** Makes the stamp even again; a release store, so every data write is seen before it. */
     void endWrite(int seg, long stamp) {
         SegmentHeader.STAMP_HANDLE.setRelease(heap.mem(), header(seg) + SegmentHeader.STAMP, stamp + 1);
-    }
-
-    /**
-     * Makes the stamp odd for a writer that holds the segment's lock. A volatile read-modify-write, so
-     * no data write of the section can be seen before the odd stamp.
-     */
-    void beginLockedWrite(int seg) {
-        SegmentHeader.STAMP_HANDLE.getAndAdd(heap.mem(), header(seg) + SegmentHeader.STAMP, 1L);
-    }
-
-    /** Makes the stamp even again; a release store, so every data write is seen before it. */
-    void endLockedWrite(int seg) {
-        MemorySegment m = heap.mem();
-        long at = header(seg) + SegmentHeader.STAMP;
-        SegmentHeader.STAMP_HANDLE.setRelease(m, at, (long) SegmentHeader.STAMP_HANDLE.get(m, at) + 1);
     }
 
     /**

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link OffHeapMap} implementation: codecs, guards and threading over a {@link HashTable}.
@@ -34,8 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Implementation notes. Every operation encodes its key, hashes it, and enters the key's segment
  * for reading or writing. In {@link Concurrency#SINGLE_WRITER} mode entering is the segment stamp
  * (Go's {@code hashWriting} flag, made a CAS so an overlapping writer is always caught); in
- * {@link Concurrency#CONCURRENT} mode writers take the segment's lock (so every compound operation is
- * atomic) and make the stamp odd while they write; readers take no lock: they read the stamp, read,
+ * {@link Concurrency#CONCURRENT} mode writers wait for the same stamp to be even and take it as the
+ * segment's lock ({@link SegmentLocks}), so every compound operation is atomic and the stamp is odd
+ * while they write; readers take no lock: they read the stamp, read,
  * and validate the stamp (a seqlock, as {@link java.util.concurrent.locks.StampedLock}'s optimistic
  * reads), retrying a bounded number of times before falling back to the lock. A reader may see a
  * half-made state before it validates; everything it follows is bounds-checked by the segment and
@@ -60,7 +60,9 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final MappedRegion region;
     private final EntryHeap heap;
     private final HashTable table;
-    private final ReentrantLock[] locks;
+    private final SegmentLocks locks;
+    /** Serialises {@link #close()}, whose locks stay held: the memory they live in is gone after it. */
+    private final Object closing = new Object();
     private final boolean writerCheck;
     private final boolean staleCheck;
     private final io.hmapstore.WriteGuard<? super K, ? super V> writeGuard;
@@ -143,14 +145,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             heap.adviseHugePages();
         }
         segments = table.segments;
-        if (config.concurrency() == Concurrency.CONCURRENT) {
-            locks = new ReentrantLock[segments];
-            for (int i = 0; i < segments; i++) {
-                locks[i] = new ReentrantLock();
-            }
-        } else {
-            locks = null;
-        }
+        locks = config.concurrency() == Concurrency.CONCURRENT ? new SegmentLocks(table, () -> closed) : null;
         if (locks != null && config.guarded(Guard.EPOCH_RECLAMATION)) {
             epochs = new ReaderEpochs();
             heap.deferFrees(new Reclaimer(epochs, heap));
@@ -214,17 +209,14 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private long enterWrite(int seg) {
         checkOpen();
         if (locks != null) {
-            locks[seg].lock();
-            table.beginLockedWrite(seg);
-            return 0;
+            return locks.lock(seg);
         }
         return writerCheck ? table.beginWrite(seg) : 0;
     }
 
     private void exitWrite(int seg, long stamp) {
         if (locks != null) {
-            table.endLockedWrite(seg);
-            locks[seg].unlock();
+            locks.unlock(seg, stamp);
         } else if (writerCheck) {
             table.endWrite(seg, stamp);
         }
@@ -233,8 +225,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private long enterRead(int seg) {
         checkOpen();
         if (locks != null) {
-            locks[seg].lock();
-            return 0;
+            return locks.lock(seg);
         }
         if (!writerCheck) {
             return 0;
@@ -248,7 +239,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     private void exitRead(int seg, long stamp) {
         if (locks != null) {
-            locks[seg].unlock();
+            locks.unlock(seg, stamp);
         } else if (writerCheck && !closed && table.readStamp(seg) != stamp) {
             throw racingRead(seg);
         }
@@ -312,12 +303,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 epochs.exit(token);
             }
         }
-        locks[seg].lock();
+        long held = locks.lock(seg);
         try {
             checkOpen();
             return body.run();
         } finally {
-            locks[seg].unlock();
+            locks.unlock(seg, held);
         }
     }
 
@@ -1128,28 +1119,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 epochs.exit(token);
             }
         }
-        lockWithoutQueueing(locks[seg]);
+        long held = locks.lock(seg);
         try {
             checkOpen();
             return primitiveRead(seg, hash, key, keyBits, out, absent);
         } finally {
-            locks[seg].unlock();
-        }
-    }
-
-    /**
-     * Takes a segment lock by {@code tryLock} alone. {@link ReentrantLock#lock()} on a held lock
-     * enqueues a node it allocates (32 bytes), which broke the zero-allocation paths exactly when
-     * they fall back to the lock: under write contention. The writers' sections are short, so
-     * spinning (yielding now and then, for a writer descheduled while holding the lock) costs little.
-     */
-    private static void lockWithoutQueueing(ReentrantLock lock) {
-        for (int spins = 1; !lock.tryLock(); spins++) {
-            if ((spins & 63) == 0) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
+            locks.unlock(seg, held);
         }
     }
 
@@ -1491,31 +1466,26 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        if (locks != null) {
-            for (ReentrantLock lock : locks) {
-                lock.lock();
+        synchronized (closing) {
+            if (closed) {
+                return;
             }
-        }
-        try {
-            if (!closed) {
-                closed = true;
-                if (epochs != null) {
-                    epochs.synchronize();
-                }
-                if (file != null) {
-                    file.closeClean();
-                } else {
-                    region.close();
-                }
-            }
-        } finally {
+            // Wait out every write in flight, then keep the segments: a waiter that takes one after this
+            // would touch unmapped memory, so waiters see closed and give up instead. (A file's stamps
+            // are reset when it is next opened.)
             if (locks != null) {
-                for (ReentrantLock lock : locks) {
-                    lock.unlock();
+                for (int s = 0; s < table.segments; s++) {
+                    locks.lock(s);
                 }
+            }
+            closed = true;
+            if (epochs != null) {
+                epochs.synchronize();
+            }
+            if (file != null) {
+                file.closeClean();
+            } else {
+                region.close();
             }
         }
     }

@@ -1,0 +1,59 @@
+package io.hmapstore.table;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The concurrent mode's segment locks: each segment's seqlock stamp is its lock. A writer takes it by
+ * a CAS from even to odd, which is also what sends lock-free readers round again, and gives it back with
+ * a release store of the next even value: one atomic instruction per write. (A {@code ReentrantLock}
+ * beside the stamp cost a CAS to lock, the stamp's own atomic increment, and a full fence to unlock,
+ * which on x86 waits for the write's stores to reach the cache; put-update went from 206 to 165 ns
+ * when this replaced it.)
+ *
+ * <p>Waiters spin, yielding now and then for a holder that was descheduled: sections are short (one
+ * bucket's work and a little evacuation), and waiting allocates nothing, so the zero-allocation paths
+ * stay so under contention. The lock is not reentrant: a thread that enters a segment it already holds
+ * (a codec calling back into its own store) gets an {@link IllegalStateException} instead of spinning
+ * forever. A waiter gives up with one too once the store is closed.
+ */
+final class SegmentLocks {
+    private final HashTable table;
+    private final BooleanSupplier closed;
+    /** The thread holding each segment, as its holder wrote it; only ever compared with the current thread. */
+    private final Thread[] holders;
+
+    SegmentLocks(HashTable table, BooleanSupplier closed) {
+        this.table = table;
+        this.closed = closed;
+        this.holders = new Thread[table.segments];
+    }
+
+    /** @return the odd stamp the segment now has, for {@link #unlock} */
+    long lock(int seg) {
+        Thread self = Thread.currentThread();
+        if (holders[seg] == self) {
+            throw new IllegalStateException("segment " + seg + " is already held by this thread: a store operation"
+                    + " was started from inside another on the same segment (a codec calling back into its store?)");
+        }
+        for (int spins = 1; ; spins++) {
+            long stamp = table.tryBeginWrite(seg);
+            if (stamp >= 0) {
+                holders[seg] = self;
+                return stamp;
+            }
+            if (closed.getAsBoolean()) {
+                throw new IllegalStateException("store is closed");
+            }
+            if ((spins & 63) == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    void unlock(int seg, long stamp) {
+        holders[seg] = null;
+        table.endWrite(seg, stamp);
+    }
+}
