@@ -80,6 +80,11 @@ class SegmentLocksTest {
         });
     }
 
+    /**
+     * close() keeps every segment it takes (the memory behind the stamps goes away), so a writer still
+     * waiting must end with an IllegalStateException (the store's "closed", or the closed memory's own),
+     * and close() itself must return once the holder leaves.
+     */
     @Test
     void aWriterWaitingForASegment_givesUpWhenTheStoreCloses() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
