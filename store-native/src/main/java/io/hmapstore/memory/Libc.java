@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The FFM downcalls to libc that hmapstore makes, and the one place where a failed call becomes a
@@ -151,6 +152,10 @@ final class Libc {
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
+    // call()'s retry argument: calls a signal can interrupt without side effects are made again.
+    private static final boolean ONCE = false;
+    private static final boolean RETRY_ON_EINTR = true;
+
     // Counts every downcall so tests can prove that bad input is refused before any system call.
     private static final LongAdder DOWNCALLS = new LongAdder();
 
@@ -179,250 +184,135 @@ final class Libc {
 
     /** mmap(2); returns the mapping's address. */
     static long mmap(long address, long length, int prot, int flags, int fd, long offset) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            MemorySegment result;
-            try {
-                result = (MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), length,
-                        prot, flags, fd, offset);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (result.address() == -1L) {  // MAP_FAILED
-                throw failure("mmap", errno(state), hex(address), length, protNames(prot), mapNames(flags), fd,
-                        offset);
-            }
-            return result.address();
-        }
+        // MAP_FAILED is (void *) -1, so the address reads -1 exactly when the call failed.
+        return call("mmap", ONCE, state -> ((MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address),
+                length, prot, flags, fd, offset)).address(),
+                () -> args(hex(address), length, protNames(prot), mapNames(flags), fd, offset));
     }
 
     /** munmap(2). */
     static void munmap(long address, long length) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("munmap", errno(state), hex(address), length);
-            }
-        }
+        call("munmap", ONCE, state -> (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length),
+                () -> args(hex(address), length));
     }
 
     /** madvise(2) with one of the {@code MADV_*} constants. */
     static void madvise(long address, long length, int advice) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) MADVISE.invokeExact(state, MemorySegment.ofAddress(address), length, advice);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("madvise", errno(state), hex(address), length, adviceName(advice));
-            }
-        }
+        call("madvise", ONCE,
+                state -> (int) MADVISE.invokeExact(state, MemorySegment.ofAddress(address), length, advice),
+                () -> args(hex(address), length, adviceName(advice)));
     }
 
     /** mprotect(2) with {@code PROT_*} bits. */
     static void mprotect(long address, long length, int prot) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) MPROTECT.invokeExact(state, MemorySegment.ofAddress(address), length, prot);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("mprotect", errno(state), hex(address), length, protNames(prot));
-            }
-        }
+        call("mprotect", ONCE,
+                state -> (int) MPROTECT.invokeExact(state, MemorySegment.ofAddress(address), length, prot),
+                () -> args(hex(address), length, protNames(prot)));
     }
 
     /** mincore(2): one byte per page into {@code vector}, bit 0 set when the page is resident. */
     static void mincore(long address, long length, MemorySegment vector) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("mincore", errno(state), hex(address), length, hex(vector.address()));
-            }
-        }
+        call("mincore", ONCE,
+                state -> (int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vector),
+                () -> args(hex(address), length, hex(vector.address())));
     }
 
     /** msync(2) with {@code MS_*} flags. */
     static void msync(long address, long length, int flags) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, flags);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("msync", errno(state), hex(address), length, flags == MS_SYNC ? "MS_SYNC" : flags);
-            }
-        }
+        call("msync", ONCE, state -> (int) MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, flags),
+                () -> args(hex(address), length, flags == MS_SYNC ? "MS_SYNC" : flags));
     }
 
     /** fallocate(2) with {@code FALLOC_FL_*} mode bits; retried on EINTR. */
     static void fallocate(int fd, int mode, long offset, long length) {
-        while (true) {
-            DOWNCALLS.increment();
-            try (Arena frame = Arena.ofConfined()) {
-                MemorySegment state = frame.allocate(CAPTURED_STATE);
-                int rc;
-                try {
-                    rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (rc != -1) {
-                    return;
-                }
-                int errno = errno(state);
-                if (errno != Errno.EINTR) {
-                    throw failure("fallocate", errno, fd, fallocNames(mode), offset, length);
-                }
-            }
-        }
+        call("fallocate", RETRY_ON_EINTR, state -> (int) FALLOCATE.invokeExact(state, fd, mode, offset, length),
+                () -> args(fd, fallocNames(mode), offset, length));
     }
 
     /** ftruncate(2); retried on EINTR. */
     static void ftruncate(int fd, long length) {
-        while (true) {
-            DOWNCALLS.increment();
-            try (Arena frame = Arena.ofConfined()) {
-                MemorySegment state = frame.allocate(CAPTURED_STATE);
-                int rc;
-                try {
-                    rc = (int) FTRUNCATE.invokeExact(state, fd, length);
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (rc != -1) {
-                    return;
-                }
-                int errno = errno(state);
-                if (errno != Errno.EINTR) {
-                    throw failure("ftruncate", errno, fd, length);
-                }
-            }
-        }
+        call("ftruncate", RETRY_ON_EINTR, state -> (int) FTRUNCATE.invokeExact(state, fd, length),
+                () -> args(fd, length));
     }
 
     /** open(2) with {@code O_*} flags and a creation mode; returns the descriptor. Retried on EINTR. */
     static int open(Path path, int flags, int mode) {
-        while (true) {
-            DOWNCALLS.increment();
-            try (Arena frame = Arena.ofConfined()) {
-                MemorySegment state = frame.allocate(CAPTURED_STATE);
-                MemorySegment cPath = frame.allocateFrom(path.toString());
-                int fd;
-                try {
-                    fd = (int) OPEN.invokeExact(state, cPath, flags, mode);
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (fd != -1) {
-                    return fd;
-                }
-                int errno = errno(state);
-                if (errno != Errno.EINTR) {
-                    throw failure("open", errno, "\"" + path + "\"", openNames(flags), "0" + Integer.toOctalString(mode));
-                }
-            }
+        try (Arena frame = Arena.ofConfined()) {
+            MemorySegment cPath = frame.allocateFrom(path.toString());
+            return (int) call("open", RETRY_ON_EINTR, state -> (int) OPEN.invokeExact(state, cPath, flags, mode),
+                    () -> args("\"" + path + "\"", openNames(flags), "0" + Integer.toOctalString(mode)));
         }
     }
 
     /** close(2); never retried (Linux frees the descriptor even when it reports EINTR). */
     static void close(int fd) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            int rc;
-            try {
-                rc = (int) CLOSE.invokeExact(state, fd);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("close", errno(state), fd);
-            }
-        }
+        call("close", ONCE, state -> (int) CLOSE.invokeExact(state, fd), () -> args(fd));
     }
 
     /** fstat(2): the file's length and allocated blocks. */
     static FileStat fstat(int fd) {
-        DOWNCALLS.increment();
         try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
             MemorySegment stat = frame.allocate(STAT);
-            int rc;
-            try {
-                rc = (int) FSTAT.invokeExact(state, fd, stat);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("fstat", errno(state), fd, hex(stat.address()));
-            }
+            call("fstat", ONCE, state -> (int) FSTAT.invokeExact(state, fd, stat), () -> args(fd, hex(stat.address())));
             return new FileStat((long) ST_SIZE.get(stat, 0L), (long) ST_BLOCKS.get(stat, 0L));
         }
     }
 
     /** getrusage(2): the page fault counts of {@code who} (e.g. {@link #RUSAGE_SELF}). */
     static Rusage getrusage(int who) {
-        DOWNCALLS.increment();
         try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
             MemorySegment usage = frame.allocate(RUSAGE);
-            int rc;
-            try {
-                rc = (int) GETRUSAGE.invokeExact(state, who, usage);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (rc == -1) {
-                throw failure("getrusage", errno(state), who == RUSAGE_SELF ? "RUSAGE_SELF" : who, hex(usage.address()));
-            }
+            call("getrusage", ONCE, state -> (int) GETRUSAGE.invokeExact(state, who, usage),
+                    () -> args(who == RUSAGE_SELF ? "RUSAGE_SELF" : who, hex(usage.address())));
             return new Rusage((long) RU_MINFLT.get(usage, 0L), (long) RU_MAJFLT.get(usage, 0L));
         }
     }
 
     /** sysconf(3). */
     static long sysconf(int name) {
-        DOWNCALLS.increment();
-        try (Arena frame = Arena.ofConfined()) {
-            MemorySegment state = frame.allocate(CAPTURED_STATE);
-            long value;
-            try {
-                value = (long) SYSCONF.invokeExact(state, name);
-            } catch (Throwable t) {
-                throw unexpected(t);
+        return call("sysconf", ONCE, state -> (long) SYSCONF.invokeExact(state, name),
+                () -> args(name == SC_PAGESIZE ? "_SC_PAGESIZE" : name));
+    }
+
+    /** One downcall, given the segment the linker captures {@code errno} into; its result widened to a long. */
+    @FunctionalInterface
+    private interface Downcall {
+        // invokeExact declares Throwable; the handles here throw only unchecked exceptions and errors.
+        long invoke(MemorySegment state) throws Throwable;
+    }
+
+    /**
+     * Makes one libc call that reports failure as -1, and turns a failure into a
+     * {@link NativeCallException} naming {@code name}, its {@code arguments} (formatted only then) and
+     * the errno captured for this call.
+     *
+     * @param retryOnEintr whether a call a signal interrupted is made again
+     * @return the call's result, never -1
+     */
+    private static long call(String name, boolean retryOnEintr, Downcall downcall, Supplier<Object[]> arguments) {
+        while (true) {
+            DOWNCALLS.increment();
+            try (Arena frame = Arena.ofConfined()) {
+                MemorySegment state = frame.allocate(CAPTURED_STATE);
+                long result;
+                try {
+                    result = downcall.invoke(state);
+                } catch (Throwable t) {
+                    throw unexpected(t);
+                }
+                if (result != -1) {
+                    return result;
+                }
+                int errno = errno(state);
+                if (!retryOnEintr || errno != Errno.EINTR) {
+                    throw failure(name, errno, arguments.get());
+                }
             }
-            if (value == -1L) {
-                throw failure("sysconf", errno(state), name == SC_PAGESIZE ? "_SC_PAGESIZE" : name);
-            }
-            return value;
         }
+    }
+
+    private static Object[] args(Object... arguments) {
+        return arguments;
     }
 
     private static int errno(MemorySegment state) {
@@ -438,7 +328,6 @@ final class Libc {
         return new NativeCallException(call, joined.toString(), errno);
     }
 
-    // invokeExact declares Throwable, but a downcall handle throws only unchecked exceptions and errors.
     private static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException runtime) {
             return runtime;
