@@ -9,12 +9,12 @@
 # step          what                                                                  runs  time
 # bar           issue 7's bar: getHit + putNew, uniform, 1M and 10M, hmapstore (both modes) vs CHM,
 #               Chronicle Map and LMDB, with -prof gc                                    48   ~20 min
-# getput-1t     PeerGetPutBenchmark, 1 thread, 1M: all subjects, values, dists          240   ~50 min
-# getput-2t     PeerGetPutBenchmark, 2 threads, 1M, the concurrent subjects             192   ~40 min
-# getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120   ~40 min
+# getput-1t     PeerGetPutBenchmark, 1 thread, 1M: all subjects, values, dists          240    38 min (measured)
+# getput-2t     PeerGetPutBenchmark, 2 threads, 1M, the concurrent subjects             168    29 min (measured)
+# getput-10m    getHit/getMiss/putUpdate at 10M, 1 thread                               120    32 min (measured)
 # putnew        PeerPutNewBenchmark 1M, 1 and 2 threads                                  36   ~12 min
 # putnew-10m    PeerPutNewBenchmark 10M, 1 thread (2 warm-up + 3 measured iterations)    20   ~20 min
-# remove        PeerRemoveBenchmark 1M, 1 and 2 threads; 10M, 1 thread                   56   ~10 min
+# remove        PeerRemoveBenchmark 1M, 1 and 2 threads; 10M, 1 thread                   54    5 min (measured)
 # latency       PeerLatencyBenchmark (SampleTime: p50..p99.99), 1M, 1 and 2 threads      216   ~45 min
 # memory        MemoryPerEntry, 1M and 10M entries                                        36   ~15 min
 # gc            GcFootprint, 10M entries, heap 6g                                         18   ~15 min

@@ -3,13 +3,18 @@ package io.hmapstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hmapstore.memory.ReleasePolicy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The zero-allocation paths allocate nothing on the Java heap once warm: {@code getLong}/{@code putLong}
  * and {@code get}/{@code put}/{@code remove} on {@link MemorySegment}s, measured with
  * {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()} around 100,000 operations on a
- * warmed store.
+ * warmed store, anonymous or file-backed, in both concurrency modes.
  *
  * <p>Tolerance: up to {@value #TOLERANCE_BYTES} bytes per 100,000 operations, for allocations that are not
  * the store's (a deoptimisation or OSR transition can allocate once); and the best of
@@ -35,14 +40,24 @@ class ZeroAllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    /** Where a file-backed store keeps its file; a fresh directory for every invocation. */
+    @TempDir
+    Path dir;
+
+    /** Both modes anonymous, and both file-backed under the file default, PUNCH_HOLE. */
     static Iterable<StoreFactory> factories() {
-        return StoreFactory.modes();
+        List<StoreFactory> factories = new ArrayList<>(StoreFactory.modes());
+        for (Concurrency mode : Concurrency.values()) {
+            factories.add(new StoreFactory(mode, ReleasePolicy.PUNCH_HOLE, true));
+        }
+        return factories;
     }
 
     @ParameterizedTest
     @MethodSource("factories")
     void getLongAndPutLong_allocateNothing_onWarmStore(StoreFactory factory) {
-        try (OffHeapMap<Long, Long> map = factory.builder(Codecs.longs(), Codecs.longs()).expectedEntries(KEYS).open()) {
+        try (OffHeapMap<Long, Long> map = factory.builder(Codecs.longs(), Codecs.longs(), dir.resolve("store.hmap"))
+                .expectedEntries(KEYS).open()) {
             for (long k = 0; k < KEYS; k++) {
                 map.putLong(k, k);
             }
@@ -72,7 +87,8 @@ class ZeroAllocationTest {
     @MethodSource("factories")
     void segmentGetPutRemove_allocateNothing_onWarmStore(StoreFactory factory) {
         try (Arena arena = Arena.ofConfined();
-                OffHeapMap<Long, byte[]> map = factory.builder(Codecs.longs(), Codecs.bytes()).expectedEntries(KEYS).open()) {
+                OffHeapMap<Long, byte[]> map = factory.builder(Codecs.longs(), Codecs.bytes(), dir.resolve("store.hmap"))
+                        .expectedEntries(KEYS).open()) {
             MemorySegment key = arena.allocate(Long.BYTES);
             MemorySegment value = arena.allocate(100);
             MemorySegment out = arena.allocate(100);
