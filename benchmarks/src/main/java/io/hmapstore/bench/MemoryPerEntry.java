@@ -9,7 +9,7 @@ import java.util.Map;
  * Memory per entry of every subject, against the payload it holds (16 bytes for {@code long→long}, 108 for
  * {@code long→100 bytes}): each subject is loaded with {@code N} entries in a fresh JVM ({@link Footprint})
  * and the growth of the process's RSS, of the live heap after a full GC, and of the subject's off-heap bytes
- * (hmapstore's mapped bytes, Chronicle Map's {@code offHeapMemoryUsed}, LMDB's pages) is divided by N.
+ * (hmapstore's resident mapped bytes, Chronicle Map's {@code offHeapMemoryUsed}, LMDB's pages) is divided by N.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.hmapstore.bench.MemoryPerEntry                      (1M entries, ~2 min)

@@ -19,7 +19,7 @@ public interface Store extends AutoCloseable {
     }
 
     /**
-     * @return bytes the subject holds outside the Java heap for its data: mapped bytes (hmapstore),
+     * @return bytes the subject holds outside the Java heap for its data: resident mapped bytes (hmapstore),
      *     {@code offHeapMemoryUsed} (Chronicle Map), pages in use times the page size (LMDB), 0 for
      *     {@code ConcurrentHashMap}
      */
