@@ -295,15 +295,21 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
         }
 
         /**
-         * Bounds the store's memory: the region is reserved at this size and can never map more, and
-         * writes evict (S3-FIFO) to keep the entry heap within it.
+         * Bounds the store's memory: the region is reserved at this size and never maps more, and a full
+         * store evicts (S3-FIFO); a put never fails for want of room. The bound is planned when the store
+         * opens ({@link StoreStats#budget()}): the store's headers and a reserve for finishing a growth
+         * come out of it first, its table stops growing at the size the rest can hold (and
+         * {@code expectedEntries} is trimmed to that), and entries get what is left. A bound too small
+         * for an empty store of this shape is refused by {@link #open()}, naming the minimum (about
+         * 0.5 MiB with one segment, more with more); an entry larger than a quarter of the entries'
+         * share is refused with {@link IllegalArgumentException}, evicting nothing.
          *
-         * @param bytes the most bytes mapped, at least 1 MiB
+         * @param bytes the most bytes mapped, positive
          * @return this
          */
         public Builder<K, V> maxBytes(long bytes) {
-            if (bytes < (1 << 20)) {
-                throw new IllegalArgumentException("maxBytes must be at least 1 MiB, was " + bytes);
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBytes must be positive, was " + bytes);
             }
             this.maxBytes = bytes;
             return this;
@@ -356,9 +362,11 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
             // Files give disk blocks back by punching holes; anonymous memory by MADV_DONTNEED.
             ReleasePolicy policy = releasePolicy != null ? releasePolicy
                     : file != null ? ReleasePolicy.PUNCH_HOLE : ReleasePolicy.DONTNEED;
+            // Mappings come in whole pages: a bound is planned and reserved in the pages it holds.
+            long bound = maxBytes / io.hmapstore.memory.MappedRegion.pageSize() * io.hmapstore.memory.MappedRegion.pageSize();
             return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, policy, concurrency,
-                    disabledGuards.clone(), writeGuard, seed, maxBytes > 0 ? maxBytes : reserveBytes, verifyReuse,
-                    hugePages, file, maxEntries, maxBytes, expireAfterWrite, clock));
+                    disabledGuards.clone(), writeGuard, seed, maxBytes > 0 ? bound : reserveBytes, verifyReuse,
+                    hugePages, file, maxEntries, maxBytes > 0 ? Math.max(bound, 1) : 0, expireAfterWrite, clock));
         }
     }
 }

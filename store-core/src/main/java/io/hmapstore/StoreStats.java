@@ -30,6 +30,9 @@ import java.util.Map;
  *     {@code n} buckets (1 = no overflow), the last index counts that many or more; index 0 is unused
  * @param segmentEntries live entries of each segment
  * @param segmentOverflowBuckets overflow buckets of each segment (its {@code noverflow})
+ * @param budget how a {@code maxBytes} bound is spent (what the store keeps for itself, the table's
+ *     largest size, the entries' share, whether {@code expectedEntries} was trimmed);
+ *     {@link MemoryBudget#NONE} for a store without one
  */
 public record StoreStats(
         long entries,
@@ -52,5 +55,6 @@ public record StoreStats(
         long releaseNanos,
         long[] chainLengthHistogram,
         long[] segmentEntries,
-        long[] segmentOverflowBuckets) {
+        long[] segmentOverflowBuckets,
+        MemoryBudget budget) {
 }

@@ -64,6 +64,24 @@ final class BucketLayout {
         this.size = overflow + Long.BYTES;
     }
 
+    /**
+     * The layout of a table whose codecs have these fixed sizes: a fixed-size key or value sits in the
+     * slot, a variable-size one ({@code size <= 0}) in an entry the slot refers to by an 8-byte offset
+     * (one reference per slot: the key's, or the value's when only the value is variable).
+     *
+     * @param keySize the key codec's fixed size, or a non-positive number for variable
+     * @param valueSize the value codec's fixed size, or a non-positive number for variable
+     * @param meta whether buckets carry S3-FIFO frequencies
+     * @param deadlines whether buckets carry expiry deadlines
+     * @return the layout
+     */
+    static BucketLayout forSizes(int keySize, int valueSize, boolean meta, boolean deadlines) {
+        boolean keyInline = keySize > 0;
+        int keySlot = keyInline ? keySize : Long.BYTES;
+        int valueSlot = valueSize > 0 ? valueSize : (keyInline ? Long.BYTES : 0);
+        return new BucketLayout(keySlot, valueSlot, meta, deadlines);
+    }
+
     long metaAt(long bucket, int slot) {
         return bucket + meta + slot;
     }

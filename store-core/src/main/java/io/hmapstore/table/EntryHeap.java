@@ -84,6 +84,8 @@ final class EntryHeap {
     private final LongStack[] freeLarge = new LongStack[64];
 
     private long bytesInUse;
+    /** Of {@link #bytesInUse}, the bytes of bucket arrays (live or retired): the table's share of a bound. */
+    private long arrayBytesInUse;
     private final long[] bytesByClass = new long[CLASS_SIZES.length];
     private final TreeMap<Long, Long> largeBytesByPages = new TreeMap<>();
     private long retiredBytes;
@@ -131,6 +133,9 @@ final class EntryHeap {
         // Bucket arrays are always large: page-aligned, so an array's offset can be checked without a read.
         long payload = block <= MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS ? allocateSmall(classOf(block))
                 : allocateLarge(payloadBytes, true);
+        if (kind == BlockHeader.BUCKETS) {
+            arrayBytesInUse += largeBytes(payloadBytes);
+        }
         MemorySegment m = mem;
         m.set(INT, payload + BlockHeader.GENERATION, nextGeneration());
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, kind);
@@ -153,6 +158,7 @@ final class EntryHeap {
             retire.kind = BlockHeader.kindName(m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND));
             retire.commit();
         }
+        byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
         m.set(INT, payload + BlockHeader.GENERATION, 0);
         m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
         if (sizeClass == BlockHeader.LARGE_CLASS) {
@@ -160,6 +166,9 @@ final class EntryHeap {
             long start = payload - BlockHeader.LARGE_PAYLOAD_OFFSET;
             long bytes = pageSize << log2Pages;
             bytesInUse -= bytes;
+            if (kind == BlockHeader.BUCKETS) {
+                arrayBytesInUse -= bytes;
+            }
             largeBytesByPages.merge(bytes, -bytes, Long::sum);
             retiredBytes += bytes;
             release(start, bytes);
@@ -177,7 +186,7 @@ final class EntryHeap {
             freeSmall[sizeClass] = payload;
             freeSmallBytes += size;
             if (freeSmallBytes >= nextSweepAt && 2 * freeSmallBytes >= slabs.size() * SLAB_BYTES) {
-                sweepSlabs();
+                sweepSlabs(false);
             }
         }
     }
@@ -185,9 +194,11 @@ final class EntryHeap {
     /**
      * Gives back every slab whose blocks are all free (the class notes say when this runs): counts each
      * slab's free blocks in its header, takes the blocks of wholly free slabs off the free lists (the
-     * others keep their order), and releases those slabs as free large blocks.
+     * others keep their order), and releases those slabs as free large blocks. With {@code carving},
+     * a slab still being carved goes too once every block carved from it is free (a full bounded
+     * store's {@link #defragment}); otherwise it stays, as the next block of its class comes from it.
      */
-    private void sweepSlabs() {
+    private void sweepSlabs(boolean carving) {
         sweeps++;
         MemorySegment m = mem;
         int n = slabs.size();
@@ -213,7 +224,7 @@ final class EntryHeap {
             long tail = 0;
             for (long p = freeSmall[c]; p != 0; ) {
                 long next = m.get(LONG, p);
-                if (isWhollyFree(m, slabOf(m, p, c), c)) {
+                if (isWhollyFree(m, slabOf(m, p, c), c, carving)) {
                     freeSmallBytes -= CLASS_SIZES[c];
                 } else {
                     if (tail == 0) {
@@ -233,7 +244,13 @@ final class EntryHeap {
         int kept = 0;
         for (int i = 0; i < n; i++) {
             long slab = slabs.get(i);
-            if (isWhollyFree(m, slab, m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF)) {
+            int c = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF;
+            if (isWhollyFree(m, slab, c, carving)) {
+                if (slab == carvingSlab[c]) {
+                    slabCursor[c] = 0;
+                    slabLimit[c] = 0;
+                    carvingSlab[c] = 0;
+                }
                 releaseSlab(slab);
             } else {
                 slabs.set(kept++, slab);
@@ -243,8 +260,12 @@ final class EntryHeap {
         nextSweepAt = Math.max(SWEEP_FLOOR, 2 * freeSmallBytes);
     }
 
-    private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass) {
-        return slab != carvingSlab[sizeClass] && m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) == blocksPerSlab(sizeClass);
+    private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass, boolean carving) {
+        int free = m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS);
+        if (slab != carvingSlab[sizeClass]) {
+            return free == blocksPerSlab(sizeClass);
+        }
+        return carving && free == (slabCursor[sizeClass] - slab) / CLASS_SIZES[sizeClass];
     }
 
     private static long blocksPerSlab(int sizeClass) {
@@ -368,6 +389,7 @@ final class EntryHeap {
         // Recovery may already have allocated (finishing an evacuation): start the books afresh, keep top.
         generation = Math.max(generation, maxGeneration & ~RETIRED);
         bytesInUse = 0;
+        arrayBytesInUse = 0;
         forgetSmallBlocks();
         java.util.Arrays.fill(bytesByClass, 0);
         java.util.Arrays.fill(freeLarge, null);
@@ -407,6 +429,9 @@ final class EntryHeap {
                 }
             } else if (reachable.get(granule(start))) {
                 bytesInUse += bytes;
+                if (kind == BlockHeader.BUCKETS) {
+                    arrayBytesInUse += bytes;
+                }
                 largeBytesByPages.merge(bytes, bytes, Long::sum);
             } else {
                 freeUnreached(m, start, bytes, log2Pages);
@@ -564,6 +589,7 @@ final class EntryHeap {
         }
         retiredBytes += bytesInUse;
         bytesInUse = 0;
+        arrayBytesInUse = 0;
         forgetSmallBlocks();
         java.util.Arrays.fill(bytesByClass, 0);
         java.util.Arrays.fill(freeLarge, null);
@@ -626,6 +652,11 @@ final class EntryHeap {
 
     synchronized long bytesInUse() {
         return bytesInUse;
+    }
+
+    /** @return bytes in use by everything but bucket arrays: entries, overflow buckets (what eviction frees) */
+    synchronized long entryBytesInUse() {
+        return bytesInUse - arrayBytesInUse;
     }
 
     synchronized long retiredBytes() {
@@ -759,7 +790,17 @@ final class EntryHeap {
             checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
         } else {
             start = top;
-            ensureMapped(start + bytes);
+            try {
+                ensureMapped(start + bytes);
+            } catch (io.hmapstore.StoreFullException full) {
+                // At the bound: gather the free space (merging freed blocks, lowering top) and try once more.
+                defragment();
+                if (!largeStack(log2Pages).isEmpty()) {
+                    return allocateLarge(payloadBytes, counted);
+                }
+                start = top;
+                ensureMapped(start + bytes);
+            }
             if (start < dirtyUntil) {
                 long dirty = Math.min(bytes, dirtyUntil - start);
                 if (zeroOnReuse) {
@@ -792,7 +833,9 @@ final class EntryHeap {
      * Bytes at the end of the reserved range that only {@linkplain #allocateUrgent urgent} allocations
      * may use: an evacuation that has begun must be able to finish, or entries would be stranded.
      */
-    private final long reserve = 1 << 20;
+    private long reserve = DEFAULT_RESERVE;
+    /** The urgent reserve of a store without a byte bound; a bounded store's is planned ({@link MemoryPlan}). */
+    static final long DEFAULT_RESERVE = 1 << 20;
     private boolean urgent;
 
     /**
@@ -816,6 +859,17 @@ final class EntryHeap {
         }
     }
 
+    /**
+     * Frees every retired block no reader is inside of, advancing the epoch as often as that takes: for
+     * a bounded store that evicted and must see the bytes it freed before it evicts again.
+     */
+    void reclaimRetired() {
+        Reclaimer r = reclaimer;
+        if (r != null) {
+            r.reclaimAll();
+        }
+    }
+
     private void ensureMapped(long end) {
         if (end <= region.size()) {
             return;
@@ -834,6 +888,100 @@ final class EntryHeap {
         mem = region.segment();
         if (hugePages) {
             region.adviseHugePages(before, region.size() - before);
+        }
+    }
+
+    /**
+     * Sets the bytes at the end of the range kept for urgent allocations: a bounded store's plan takes
+     * them out of the bound up front.
+     */
+    synchronized void reserveUrgentBytes(long bytes) {
+        reserve = bytes;
+    }
+
+    /**
+     * @param payloadBytes a large block's payload
+     * @return the bytes of the large block that holds it: whole pages, a power of two of them
+     */
+    static long largeBytes(long payloadBytes) {
+        long pageSize = MappedRegion.pageSize();
+        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
+        return pageSize << (64 - Long.numberOfLeadingZeros(pages - 1));
+    }
+
+    /**
+     * @param payloadBytes an entry's payload
+     * @return the bytes of the block that holds it, small or large
+     */
+    static long blockBytes(long payloadBytes) {
+        long block = payloadBytes + BlockHeader.SIZE;
+        return block <= MAX_SMALL_BLOCK ? CLASS_SIZES[classOf(block)] : largeBytes(payloadBytes);
+    }
+
+    /**
+     * {@link #allocate} of a bucket array that is given up rather than forced: a bounded table does not
+     * start a growth whose array cannot be had now, from a free block or below the bound less the
+     * urgent reserve.
+     *
+     * @return the array's payload offset, or 0 if it does not fit now
+     */
+    synchronized long tryAllocateArray(long payloadBytes) {
+        long bytes = largeBytes(payloadBytes);
+        int log2Pages = Long.numberOfTrailingZeros(bytes / pageSize);
+        LongStack free = freeLarge[log2Pages];
+        if ((free == null || free.isEmpty()) && top + bytes > region.maxSize() - reserve) {
+            return 0;
+        }
+        return allocate(payloadBytes, BlockHeader.BUCKETS);
+    }
+
+    /**
+     * Makes the free space of a full heap usable again, for a bounded store that must make room: gives
+     * back every wholly free slab (the ones still being carved too), then merges each run of adjacent
+     * free large blocks into as few power-of-two blocks as it can, and takes a run that ends at
+     * {@code top} off the heap, so the space is one stretch below the bound again. A cold path: it
+     * walks the whole heap. Crash-ordered for files: the headers of a merged run are written from its
+     * end backwards, so a walk of the heap finds a sound header wherever it lands; a lowered top is
+     * recorded after the bytes above it are marked possibly dirty.
+     */
+    synchronized void defragment() {
+        sweepSlabs(true);
+        MemorySegment m = mem;
+        java.util.Arrays.fill(freeLarge, null);
+        long runStart = -1;
+        long start = heapStart;
+        while (start < top) {
+            long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
+            long bytes = pageSize << m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            boolean free = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED;
+            if (free && runStart < 0) {
+                runStart = start;
+            } else if (!free && runStart >= 0) {
+                mergeFreeRun(runStart, start);
+                runStart = -1;
+            }
+            start += bytes;
+        }
+        if (runStart >= 0) {
+            setDirtyUntil(Math.max(dirtyUntil, top));
+            setTop(runStart);
+        }
+    }
+
+    /** Rewrites the free blocks in {@code [from, to)} as power-of-two blocks, largest first, and lists them. */
+    private void mergeFreeRun(long from, long to) {
+        long[] starts = new long[64];
+        int[] log2s = new int[64];
+        int n = 0;
+        for (long at = from; at < to; n++) {
+            int log2 = 63 - Long.numberOfLeadingZeros((to - at) / pageSize);
+            starts[n] = at;
+            log2s[n] = log2;
+            at += pageSize << log2;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            writeLargeHeader(starts[i], log2s[i], BlockHeader.FREED);
+            largeStack(log2s[i]).push(starts[i]);
         }
     }
 

@@ -52,9 +52,9 @@ final class HashTable {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
-    private static final long LOAD_NUM = 13;
-    private static final long LOAD_DEN = 2;
-    private static final int MAX_LOG2_BUCKETS = 40;
+    static final long LOAD_NUM = 13;
+    static final long LOAD_DEN = 2;
+    static final int MAX_LOG2_BUCKETS = 40;
 
     /** Returned by {@link #collect} when a segment's walk is complete. */
     static final long DONE = -1L;
@@ -73,6 +73,12 @@ final class HashTable {
     private final boolean checkOffsets;
     private final boolean makeBeforeWrite;
     final int initialLog2;
+    /** The largest B a segment doubles to: {@link #MAX_LOG2_BUCKETS}, or a bounded store's plan. */
+    private int maxLog2 = MAX_LOG2_BUCKETS;
+    /** Whether a byte bound is planned: growth is given up, never forced, when its array does not fit. */
+    private boolean bounded;
+    /** The largest entry block a bounded store takes ({@link MemoryPlan}); unbounded: no limit. */
+    private long maxEntryBlock = Long.MAX_VALUE;
     private final long pageMask = MappedRegion.pageSize() - 1;
 
     private final AtomicLong growths = new AtomicLong();
@@ -95,9 +101,7 @@ final class HashTable {
         this.valueSize = valueSize;
         this.keyInline = keySize > 0;
         this.valueInline = valueSize > 0;
-        int keySlot = keyInline ? keySize : Long.BYTES;
-        int valueSlot = valueInline ? valueSize : (keyInline ? Long.BYTES : 0);
-        this.layout = new BucketLayout(keySlot, valueSlot, meta, deadlines);
+        this.layout = BucketLayout.forSizes(keySize, valueSize, meta, deadlines);
         this.initialLog2 = initialLog2;
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
@@ -107,6 +111,17 @@ final class HashTable {
                 m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
             }
         }
+    }
+
+    /**
+     * Plans this table inside a byte bound: segments double up to {@code maxLog2} and no further, a
+     * growth whose array does not fit now is not started, and entries past {@code maxEntryBlock} bytes
+     * are refused.
+     */
+    void planWithin(int maxLog2, long maxEntryBlock) {
+        this.maxLog2 = maxLog2;
+        this.maxEntryBlock = maxEntryBlock;
+        this.bounded = true;
     }
 
     // ---------------------------------------------------------------- hashing and addressing
@@ -473,10 +488,14 @@ final class HashTable {
                 b = next;
             }
             long count = m.get(LONG, h + SegmentHeader.COUNT);
-            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) == 0 && log2 < MAX_LOG2_BUCKETS
-                    && (overLoadFactor(count + 1, log2) || tooManyOverflowBuckets(noverflow(m, h), log2))) {
-                hashGrow(seg, h, overLoadFactor(count + 1, log2) ? log2 + 1 : log2);
-                continue;
+            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) == 0) {
+                // A bounded table stops doubling at its planned size; past it, only a same-size grow
+                // (too many overflow buckets) may run, and only if its array fits now.
+                int newLog2 = overLoadFactor(count + 1, log2) && log2 < maxLog2 ? log2 + 1
+                        : tooManyOverflowBuckets(noverflow(m, h), log2, log2 < maxLog2 ? 0 : count) ? log2 : -1;
+                if (newLog2 >= 0 && hashGrow(seg, h, newLog2)) {
+                    continue;
+                }
             }
             if (insertB == 0) {
                 insertB = newOverflow(seg, h, b);
@@ -545,7 +564,13 @@ final class HashTable {
             throw new IllegalArgumentException("key or value too large: key " + keyLength + " bytes, value "
                     + valueLength + " bytes, limit " + EntryLayout.MAX_PART + " bytes each");
         }
-        long ref = heap.allocate(EntryLayout.DATA + keyLength + valueLength, BlockHeader.ENTRY);
+        long payload = EntryLayout.DATA + keyLength + valueLength;
+        if (bounded && EntryHeap.blockBytes(payload) > maxEntryBlock) {
+            throw new IllegalArgumentException("key and value of " + keyLength + " + " + valueLength
+                    + " bytes need a " + EntryHeap.blockBytes(payload) + "-byte block; this store's maxBytes bound"
+                    + " takes entries of at most " + maxEntryBlock + " bytes (stats().budget())");
+        }
+        long ref = heap.allocate(payload, BlockHeader.ENTRY);
         // Allocating may grow the mapping: take the segment only now. A key copied from an old entry
         // is read through the caller's older segment, which maps the same bytes at the same address.
         MemorySegment m = heap.mem();
@@ -841,10 +866,12 @@ final class HashTable {
      * {@code noverflow} is a uint16 that, past B = 15, counts one overflow bucket in 2^(B-15); ours
      * counts exactly, so the threshold is 2^B at every size. (Capping it as Go's code reads made large
      * segments grow at the same size again and again while merely filling up: five rehashes of a
-     * million-bucket array for 3.5M inserts.)
+     * million-bucket array for 3.5M inserts.) A bounded table at its largest size holds more than 6.5
+     * entries a bucket, which need overflow buckets of their own: {@code count / 8} more are allowed
+     * there ({@code count} is 0 below that size), or it would grow at the same size without end.
      */
-    private static boolean tooManyOverflowBuckets(long noverflow, int log2) {
-        return noverflow >= (1L << log2);
+    private static boolean tooManyOverflowBuckets(long noverflow, int log2, long count) {
+        return noverflow >= (1L << log2) + count / SLOTS;
     }
 
     private void makeIfNeeded(int seg, long h) {
@@ -865,10 +892,15 @@ final class HashTable {
         heap.mem().set(LONG, h + SegmentHeader.BUCKETS, array);
     }
 
-    private void hashGrow(int seg, long h, int newLog2) {
+    /** @return false, changing nothing, when a bounded table's new array does not fit now */
+    private boolean hashGrow(int seg, long h, int newLog2) {
         MemorySegment m = heap.mem();
         int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        long array = heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
+        long array = bounded ? heap.tryAllocateArray(layout.size << newLog2)
+                : heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
+        if (array == 0) {
+            return false;
+        }
         m = heap.mem();
         // Crash-ordered: while oldbuckets == buckets (a crash between these stores), recovery rolls
         // the grow back to oldB; once buckets names the new array, the grow is complete and
@@ -898,6 +930,7 @@ final class HashTable {
             shrinks.incrementAndGet();
         }
         bumpGeneration(m, h);
+        return true;
     }
 
     private void maybeShrink(int seg, long h) {

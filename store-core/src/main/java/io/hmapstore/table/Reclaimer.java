@@ -50,6 +50,16 @@ final class Reclaimer {
         }
     }
 
+    /**
+     * {@link #reclaim} until what was retired up to now is freed or a reader holds it: three epoch
+     * advances, the most a block retired in the current epoch needs.
+     */
+    synchronized void reclaimAll() {
+        for (int i = 0; i < 3 && head < tail; i++) {
+            reclaim();
+        }
+    }
+
     /** Forgets every pending block: the heap is being reset wholesale, after the readers have drained. */
     synchronized void drop() {
         head = 0;

@@ -5,6 +5,7 @@ import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.Guard;
+import io.hmapstore.MemoryBudget;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.RejectedWriteException;
 import io.hmapstore.StaleViewException;
@@ -74,6 +75,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final java.util.concurrent.atomic.AtomicLong live;
     private final long maxEntries;
     private final long maxBytes;
+    /** How a {@code maxBytes} bound is spent ({@link MemoryPlan}); {@link MemoryBudget#NONE} without one. */
+    private final MemoryBudget budget;
+    /** The most entries kept: {@code maxEntries}, or what a byte bound's table holds at its largest; 0 for none. */
+    private final long entryLimit;
+    /** Entry and overflow bytes past which writes evict: three quarters of the budget's entry share. */
+    private final long evictAbove;
     private final boolean expiring;
     private final long ttlMillis;
     private final java.util.function.LongSupplier clock;
@@ -125,13 +132,27 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.clock = config.clock();
         this.recording = config.evicting() || expiring;
         int segmentBits = segmentBits(config);
-        int segments = 1 << segmentBits;
         // A bounded store is sized for its bound up front, so it never grows (nor shrinks) past it.
         long expected = Math.max(config.expectedEntries(), maxEntries);
+        MemoryBudget planned = MemoryBudget.NONE;
+        if (maxBytes > 0) {
+            // Fewer segments when the bound cannot hold this many empty ones; then the table's size.
+            for (; (planned = plan(segmentBits, StoreFile.Geometry.of(segmentBits, 0).heapStart(), expected)) == null
+                    && segmentBits > 0; segmentBits--) {
+            }
+            if (planned == null) {
+                throw belowMinimum(segmentBits, StoreFile.Geometry.of(segmentBits, 0).heapStart());
+            }
+            expected = planned.expectedEntriesPlanned();
+        }
+        int segments = 1 << segmentBits;
         long perSegment = (expected + segments - 1) / segments;
         int initialLog2 = 0;
         while (perSegment * 2 > 13L * (1L << initialLog2)) {
             initialLog2++;
+        }
+        if (maxBytes > 0) {
+            initialLog2 = Math.min(initialLog2, planned.maxBucketsLog2());
         }
         StoreFile.Geometry geometry = StoreFile.Geometry.of(segmentBits, initialLog2);
         StoreFile.Parts parts = config.file() == null ? StoreFile.anonymous(config, geometry)
@@ -141,6 +162,26 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.table = parts.table();
         this.file = parts.file();
         this.recovered = parts.recovered();
+        if (maxBytes > 0) {
+            // A reopened file brings its own segment count: plan again for the table it has.
+            MemoryBudget actual = plan(table.segmentBits, heap.heapStart(), planned.expectedEntriesAsked());
+            if (actual == null) {
+                RuntimeException e = belowMinimum(table.segmentBits, heap.heapStart());
+                closeParts(parts);
+                throw e;
+            }
+            planned = actual;
+            table.planWithin(planned.maxBucketsLog2(), planned.maxEntryBytes());
+            heap.reserveUrgentBytes(planned.reserveBytes());
+        }
+        this.budget = planned;
+        // The table stops growing at the plan's size. Entries that live in the slots cost the heap
+        // nothing that evicting them gives back (only overflow buckets, which stay linked), so their
+        // number is held to what the table holds there; entries in the heap are bounded by their bytes.
+        boolean inline = keys.fixedSize() > 0 && values.fixedSize() > 0;
+        long held = maxBytes > 0 && inline ? MemoryPlan.capacity(table.segments, planned.maxBucketsLog2()) : 0;
+        this.entryLimit = maxEntries > 0 && held > 0 ? Math.min(maxEntries, held) : Math.max(maxEntries, held);
+        this.evictAbove = planned.entryBytes() / MemoryPlan.EVICT_AT_DEN * MemoryPlan.EVICT_AT_NUM;
         if (config.hugePages()) {
             heap.adviseHugePages();
         }
@@ -155,13 +196,41 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.sweepHands = new long[segments];
         this.puts = new SegmentCounters(segments);
         if (config.evicting()) {
-            eviction = new S3Fifo(maxEntries > 0 ? maxEntries : maxBytes / 64);
+            eviction = new S3Fifo(entryLimit > 0 ? entryLimit : maxBytes / 64);
             live = new java.util.concurrent.atomic.AtomicLong(longSizeOfTable());
             requeueExisting();
         } else {
             eviction = null;
             live = null;
         }
+    }
+
+    /** @return the plan of this store's byte bound with {@code 2^segmentBits} segments, or null if it cannot hold them */
+    private MemoryBudget plan(int segmentBits, long heapStart, long expected) {
+        BucketLayout layout = BucketLayout.forSizes(keys.fixedSize(), values.fixedSize(), config.evicting(),
+                config.expiring());
+        return MemoryPlan.plan(maxBytes, heapStart, 1 << segmentBits, layout.size,
+                keys.fixedSize() > 0 && values.fixedSize() > 0, expected);
+    }
+
+    /** Closes what a constructor that fails after opening had opened: the file cleanly, or the region. */
+    private static void closeParts(StoreFile.Parts parts) {
+        if (parts.file() != null) {
+            parts.file().closeClean();
+        } else {
+            parts.region().close();
+        }
+    }
+
+    private IllegalArgumentException belowMinimum(int segmentBits, long heapStart) {
+        BucketLayout layout = BucketLayout.forSizes(keys.fixedSize(), values.fixedSize(), config.evicting(),
+                config.expiring());
+        long minimum = MemoryPlan.minimum(heapStart, 1 << segmentBits, layout.size,
+                keys.fixedSize() > 0 && values.fixedSize() > 0);
+        return new IllegalArgumentException("maxBytes " + maxBytes + " cannot hold an empty store of "
+                + (1 << segmentBits) + " segment(s): the minimum is " + minimum + " bytes (headers " + heapStart
+                + ", a reserve of " + MemoryPlan.reserve(minimum) + " for finishing a growth, the smallest bucket"
+                + " arrays and room for a slab of entries per segment)");
     }
 
     private long longSizeOfTable() {
@@ -522,8 +591,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     }
 
     private boolean overBounds() {
-        return (maxEntries > 0 && live.get() > maxEntries)
-                || (maxBytes > 0 && heap.bytesInUse() > maxBytes - maxBytes / 4);
+        return (entryLimit > 0 && live.get() > entryLimit)
+                || overBytes();
+    }
+
+    private boolean overBytes() {
+        return maxBytes > 0 && heap.entryBytesInUse() > evictAbove;
     }
 
     /** S3-FIFO's eviction loop ({@link S3Fifo}); runs with its monitor held, one segment at a time. */
@@ -532,6 +605,10 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         for (long n = 0; n < limit && overBounds(); n++) {
             if (!evictOrRequeueOne()) {
                 return;
+            }
+            if (maxBytes > 0 && overBytes()) {
+                // Evicted blocks stay counted until no reader can see them: free them before judging.
+                heap.reclaimRetired();
             }
         }
     }
@@ -577,20 +654,30 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         }
     }
 
-    /** A write found the store full: evict a batch (and free what readers no longer see), or give up. */
+    /**
+     * A write found the store full: evict a batch, twice as large on every attempt, free what readers no
+     * longer see and gather the free space ({@link EntryHeap#defragment}). The plan guarantees that
+     * once nothing is left to evict the write fits; a write still refused then (a reader that never
+     * leaves its epoch, say) gets the exception.
+     */
     private void makeRoom(StoreFullException full, int attempt) {
-        if (eviction == null || attempt >= 8) {
+        if (eviction == null || attempt >= MAKE_ROOM_ATTEMPTS || (attempt > 1 && live.get() == 0)) {
             throw full;
         }
         synchronized (eviction) {
-            for (int n = 0; n < 256; n++) {
+            for (long n = 0, batch = 256L << Math.min(attempt, 16); n < batch; n++) {
                 if (!evictOrRequeueOne()) {
                     break;
                 }
             }
         }
-        heap.reclaimNow();
+        heap.reclaimRetired();
+        if (maxBytes > 0) {
+            heap.defragment();
+        }
     }
+
+    private static final int MAKE_ROOM_ATTEMPTS = 40;
 
     private void countLookup(boolean hit) {
         if (recording) {
@@ -780,13 +867,33 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     }
 
     /**
-     * The entries stored. In an expiring store this includes entries whose time has run out but that
-     * no write has swept yet (they are never returned); {@link #cleanUp()} removes them.
+     * The live entries: the ones iteration, {@code get} and {@code containsKey} see. In an expiring store
+     * an entry whose time has run out is not counted whether or not a write or {@link #cleanUp()} has
+     * removed it yet, which costs a pass over the table (a store without expiry reads its counters).
      */
     @Override
     public int size() {
-        long n = longSize();
+        long n = expiring ? unexpiredSize() : longSize();
         return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
+    }
+
+    /** Counts the entries whose time has not run out, one segment at a time, as a reader. */
+    private long unexpiredSize() {
+        checkOpen();
+        long now = clock.getAsLong();
+        long[] n = {0};
+        HashTable.SlotSink counter = slot -> n[0] += table.expired(slot, now) ? 0 : 1;
+        for (int s = 0; s < table.segments; s++) {
+            long stamp = enterRead(s);
+            try {
+                for (long cursor = 0; cursor != HashTable.DONE; ) {
+                    cursor = table.collect(s, cursor, counter);
+                }
+            } finally {
+                exitRead(s, stamp);
+            }
+        }
+        return n[0];
     }
 
     private long longSize() {
@@ -800,7 +907,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public boolean isEmpty() {
-        return longSize() == 0;
+        return expiring ? unexpiredSize() == 0 : longSize() == 0;
     }
 
     @Override
@@ -1354,7 +1461,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public io.hmapstore.CacheStats cacheStats() {
         checkOpen();
         return new io.hmapstore.CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum(),
-                longSize(), maxEntries, maxBytes, heap.bytesInUse());
+                longSize(), maxEntries, maxBytes, heap.bytesInUse(), region.size());
     }
 
     @Override
@@ -1425,7 +1532,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 region.residentBytes(0, region.size()), heap.retiredBytes(), heap.releasedBytes(),
                 heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos(), chains, segmentEntries,
-                segmentOverflow);
+                segmentOverflow, budget);
     }
 
     @Override

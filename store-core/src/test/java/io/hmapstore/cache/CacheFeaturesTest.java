@@ -58,7 +58,7 @@ class CacheFeaturesTest {
                 byte[] value = new byte[100 + (int) (k % 400)];
                 cache.put(k, value);
                 written += value.length;
-                assertTrue(cache.stats().mappedBytes() <= bound);
+                assertTrue(cache.cacheStats().mappedBytes() <= bound);
             }
             assertTrue(cache.cacheStats().evictions() > 0);
             assertTrue(cache.size() > 1_000, "the bound holds thousands of entries: " + cache.size());
@@ -105,9 +105,16 @@ class CacheFeaturesTest {
                 iterated++;
             }
             assertEquals(1, iterated);
-            // size() counts entries not yet swept, as Caffeine's estimatedSize does; cleanUp makes it exact.
+            // size() and isEmpty() agree with iteration before any sweep has removed the expired entries.
+            assertEquals(1, cache.size());
+            assertTrue(!cache.isEmpty());
             cache.cleanUp();
             assertEquals(1, cache.size());
+            now.addAndGet(Duration.ofMinutes(5).toMillis());
+            assertEquals(0, cache.size(), "the long-lived entry expired too, unswept");
+            assertTrue(cache.isEmpty());
+            assertTrue(!cache.entrySet().iterator().hasNext());
+            now.addAndGet(-Duration.ofMinutes(5).toMillis());
             assertEquals(19_999, cache.cacheStats().expirations());
             assertTrue(cache.stats().heapBytesInUse() < inUse / 4, "expired entries' memory came back");
             assertTrue(cache.verify().isClean());
