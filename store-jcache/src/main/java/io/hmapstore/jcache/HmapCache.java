@@ -115,7 +115,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
     private final Class<V> valueType;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
-    private final OffHeapMap<byte[], byte[]> store;
+    private final CacheStore store;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final CacheLoader<K, V> loader;
     /** Made for {@code <? super K, ? super V>}: it accepts our K and V, which is all we hand it. */
@@ -178,7 +178,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         if (configuration.getPersistPath() != null) {
             builder.persistTo(configuration.getPersistPath());
         }
-        this.store = builder.open();
+        this.store = CacheStore.open(name, builder);
         statistics.countEvictionsOf(() -> store.cacheStats().evictions());
         try {
             setStatisticsEnabled(configuration.isStatisticsEnabled());
@@ -1201,7 +1201,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
                 // Nobody to tell: count what is live for the statistics and drop the rest at once.
                 long now = now();
                 long live = 0;
-                for (Map.Entry<byte[], byte[]> e : store.entrySet()) {
+                for (Map.Entry<byte[], byte[]> e : store.entries()) {
                     if (!expired(expiresAt(e.getValue()), now)) {
                         live++;
                     }
@@ -1214,7 +1214,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
                 return;
             }
             Map<K, byte[]> encoded = new LinkedHashMap<>();
-            for (Map.Entry<byte[], byte[]> e : store.entrySet()) {
+            for (Map.Entry<byte[], byte[]> e : store.entries()) {
                 encoded.put(key(e.getKey()), e.getKey());
             }
             removeLocked(encoded, start);
@@ -1537,7 +1537,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
      * is an access for expiry and statistics.
      */
     private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
-        private final Iterator<Map.Entry<byte[], byte[]>> walk = store.entrySet().iterator();
+        private final Iterator<Map.Entry<byte[], byte[]>> walk = store.entries().iterator();
         private HmapCacheEntry<K, V> next;
         private HmapCacheEntry<K, V> last;
         private byte[] lastKey;

@@ -138,6 +138,54 @@ class BoundedAndPersistentCacheTest {
         assertEquals(stats.evictions(), hmap.statistics().getCacheEvictions());
     }
 
+    /**
+     * Issue 10's JCache case: a 16 MiB cache once failed at put #139,066 with a raw store exception. Ten
+     * times its capacity through {@code Cache.put}, anonymous and file-backed: no exception, the mapped
+     * bytes never past the bound (read as it runs), the last keys written still there.
+     */
+    @Test
+    void maxBytes_evictsAndNeverFails_atTenTimesItsCapacity() {
+        long bound = 16L << 20;
+        for (boolean file : new boolean[] {false, true}) {
+            HmapConfiguration<Long, String> config = HmapConfiguration.of(Codecs.longs(), Codecs.utf8()).maxBytes(bound);
+            Cache<Long, String> cache = manager.createCache("bounded-" + file,
+                    file ? config.persistTo(dir.resolve("bounded.hmap")) : config);
+            HmapCache<?, ?> hmap = cache.unwrap(HmapCache.class);
+            long capacity = 0;
+            long k = 0;
+            for (; capacity == 0 || k < 10 * capacity; k++) {
+                cache.put(k, "value number " + k);
+                if (capacity == 0 && hmap.storeStats().evictions() > 0) {
+                    capacity = k;
+                }
+                if (k % 1024 == 0) {
+                    long mapped = hmap.storeStats().mappedBytes();
+                    assertTrue(mapped <= bound, mapped + " bytes mapped after " + k + " puts, bound " + bound);
+                }
+            }
+            assertTrue(capacity > 100_000, "a 16 MiB cache holds " + capacity + " short strings");
+            for (long recent = k - 100; recent < k; recent++) {
+                assertEquals("value number " + recent, cache.get(recent));
+            }
+            assertTrue(hmap.storeStats().mappedBytes() <= bound);
+            manager.destroyCache("bounded-" + file);
+        }
+    }
+
+    @Test
+    void aDamagedFile_isACacheException_withTheStoresCause() throws java.io.IOException {
+        Path file = dir.resolve("damaged.hmap");
+        manager.createCache("damaged", HmapConfiguration.of(Codecs.longs(), Codecs.utf8()).persistTo(file)).put(1L, "one");
+        manager.destroyCache("damaged");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[0] ^= 0x5A;  // the superblock's magic
+        java.nio.file.Files.write(file, bytes);
+        javax.cache.CacheException e = assertThrows(javax.cache.CacheException.class, () -> manager.createCache("damaged",
+                HmapConfiguration.of(Codecs.longs(), Codecs.utf8()).persistTo(file)));
+        assertTrue(e.getCause() instanceof io.hmapstore.StoreException, () -> "cause: " + e.getCause());
+        assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains(file.toString()), e::getMessage);
+    }
+
     @Test
     void persistTo_bringsTheEntriesBackAfterARestart() {
         Path file = dir.resolve("users.hmap");
