@@ -9,19 +9,20 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.StaleViewException;
 import io.hmapstore.ValueView;
 import io.hmapstore.memory.ReleasePolicy;
+import io.hmapstore.table.HazardProbe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * Dangling old buckets after growth: a {@link ValueView} of an inline value points into its
  * segment's bucket array. Growth evacuates that array and retires it, and the allocator hands its
- * memory to the next array or overflow bucket. Unguarded, the view goes on reading whatever lives
- * there now; guarded, its generation stamp no longer matches and it throws {@link StaleViewException}.
+ * memory to a later array or overflow bucket. Unguarded, the views go on reading whatever lives
+ * there now; guarded, their generation stamps no longer match and they throw {@link StaleViewException}.
  */
 final class StaleArrayHazard implements Hazard {
-    private static final long KEY = 1;
-    private static final long VALUE = 42;
-    private static final int GROWTH_KEYS = 50_000;
+    private static final int VIEWS = 8;
+    private static final int GROWTH_STEP = 1_000;
+    private static final int MAX_KEYS = 500_000;
 
     @Override
     public String name() {
@@ -30,7 +31,7 @@ final class StaleArrayHazard implements Hazard {
 
     @Override
     public String title() {
-        return "dangling old buckets after growth (a view held across the retirement and reuse of its array)";
+        return "dangling old buckets after growth (views held across the retirement and reuse of their array)";
     }
 
     @Override
@@ -43,7 +44,7 @@ final class StaleArrayHazard implements Hazard {
         return "StaleViewExample";
     }
 
-    /** Every other key's value names its key, so foreign bytes read through the view can be traced. */
+    /** Every key's value names its key, so foreign bytes read through the view can be traced. */
     private static long valueOf(long key) {
         return key * 1000 + 1;
     }
@@ -55,30 +56,78 @@ final class StaleArrayHazard implements Hazard {
         try (OffHeapMap<Long, Long> store = OffHeapMap.of(Codecs.longs(), Codecs.longs())
                 .concurrency(Concurrency.SINGLE_WRITER).releasePolicy(ReleasePolicy.KEEP).expectedEntries(8)
                 .withoutGuards(off).open()) {
-            store.putLong(KEY, VALUE);
-            ValueView view = store.view(KEY);
+            // Several views: a key whose evacuated copy happens to land on its own old slot again reads its
+            // own value through a stale view, so one view alone may hide the hazard.
+            ValueView[] views = new ValueView[VIEWS];
+            long[] slots = new long[VIEWS];
+            HazardProbe probe = new HazardProbe(store);
+            for (int v = 0; v < VIEWS; v++) {
+                store.putLong(v + 1, valueOf(v + 1));
+                views[v] = store.view(v + 1L);
+                slots[v] = valueSlot(probe, v + 1);
+            }
             long growthsBefore = store.stats().growths();
-            for (long k = KEY + 1; k <= GROWTH_KEYS; k++) {
-                store.putLong(k, valueOf(k));
+            // Grow until the allocator has handed an old slot to something else: when that happens depends
+            // on the hash seed and the allocator, so it is watched for (through the probe, so that the
+            // guarded run, whose views cannot be read, runs the same workload), not assumed.
+            long k = VIEWS + 1;
+            while (k <= MAX_KEYS && !anyReused(probe, slots)) {
+                for (long end = k + GROWTH_STEP; k < end; k++) {
+                    store.putLong(k, valueOf(k));
+                }
             }
             long growths = store.stats().growths() - growthsBefore;
-            try {
-                long seen = MemorySegment.ofArray(view.toArray()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                if (seen == VALUE) {
-                    return Trial.prevented("after " + growths + " doublings the view of key " + KEY
-                            + " still read " + VALUE + ": its old array was not reused this time",
-                            figures("growths", growths, "viewRead", seen));
+            String after = "after " + growths + " doublings (" + (k - 1) + " keys)";
+            var figures = figures("growths", growths, "keys", k - 1, "views", VIEWS);
+            int stale = 0;
+            String refused = null;
+            for (int v = 0; v < VIEWS; v++) {
+                long key = v + 1;
+                try {
+                    long seen = MemorySegment.ofArray(views[v].toArray()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    if (seen != valueOf(key)) {
+                        long owner = (seen - 1) / 1000;
+                        String whose = seen > 1 && (seen - 1) % 1000 == 0 && store.getLong(owner, -1) == seen
+                                ? "key " + owner + "'s value" : seen == 0 ? "zeros" : "bytes of no live value";
+                        figures.put("viewKey", key);
+                        figures.put("viewRead", seen);
+                        figures.put("viewReadIs", whose);
+                        return Trial.shown(after + " the view of key " + key + " (" + valueOf(key) + ") read " + seen
+                                + ": " + whose + ", out of its retired and reused bucket array", figures);
+                    }
+                } catch (StaleViewException e) {
+                    stale++;
+                    refused = refused != null ? refused : e.getMessage();
                 }
-                long owner = (seen - 1) / 1000;
-                String whose = seen > 1 && (seen - 1) % 1000 == 0 && store.getLong(owner, -1) == seen
-                        ? "key " + owner + "'s value" : seen == 0 ? "zeros" : "bytes of no live value";
-                return Trial.shown("after " + growths + " doublings the view of key " + KEY + " (" + VALUE + ") read "
-                        + seen + ": " + whose + ", out of its retired and reused bucket array",
-                        figures("growths", growths, "viewRead", seen, "viewReadIs", whose));
-            } catch (StaleViewException e) {
-                return Trial.prevented("after " + growths + " doublings: StaleViewException: " + e.getMessage(),
-                        figures("growths", growths, "exception", e.getClass().getSimpleName(), "message", e.getMessage()));
+            }
+            figures.put("staleViewExceptions", stale);
+            figures.put("message", refused);
+            if (stale == VIEWS) {
+                return Trial.prevented(after + ": all " + VIEWS + " views threw StaleViewException, e.g. " + refused,
+                        figures);
+            }
+            return Trial.prevented(after + " " + (VIEWS - stale) + " of " + VIEWS + " views still read their own "
+                    + "values: their old slots were not reused by another entry", figures);
+        }
+    }
+
+    private static boolean anyReused(HazardProbe probe, long[] slots) {
+        for (int v = 0; v < slots.length; v++) {
+            if (probe.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, slots[v]) != valueOf(v + 1)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Where {@code key}'s value sits in its bucket array, found as a lookup would: its bucket, then its slot. */
+    private static long valueSlot(HazardProbe probe, long key) {
+        long bucket = probe.bucketArray(probe.segmentOf(key)) + probe.bucketOf(key) * probe.bucketSize();
+        for (int i = 0; i < HazardProbe.slots(); i++) {
+            if (probe.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, probe.keyAt(bucket, i)) == key) {
+                return probe.valueAt(bucket, i);
+            }
+        }
+        throw new IllegalStateException("key " + key + " is not in its bucket");
     }
 }
