@@ -47,7 +47,7 @@ final class UnmadeMapHazard implements Hazard {
         // offset outside the heap, and the write into the nil map would never be seen landing.
         Guard[] off = guarded ? new Guard[0] : new Guard[] {Guard.MAKE_BEFORE_WRITE, Guard.OFFSET_CHECK};
         try (OffHeapMap<Long, Long> store = OffHeapMap.of(Codecs.longs(), Codecs.longs())
-                .concurrency(Concurrency.SINGLE_WRITER).expectedEntries(1000).seed(SEED).withoutGuards(off).open()) {
+                .concurrency(Concurrency.SINGLE_WRITER).expectedEntries(8).seed(SEED).withoutGuards(off).open()) {
             HazardProbe probe = new HazardProbe(store);
             MemorySegment m = probe.memory();
             int seg = probe.segmentOf(KEY);
@@ -63,14 +63,17 @@ final class UnmadeMapHazard implements Hazard {
                 changed += before[i] != after[i] ? 1 : 0;
             }
             long arrayAfter = probe.bucketArray(seg);
+            long headersEnd = probe.headersStart() + store.stats().segments() * HazardProbe.segmentHeaderSize();
             String area = misplaced < probe.headersStart() ? "the store's header page"
-                    : "the segment headers or the heap";
+                    : misplaced < headersEnd ? "segment " + (misplaced - probe.headersStart())
+                            / HazardProbe.segmentHeaderSize() + "'s header" : "the entry heap";
             var figures = figures("segment", seg, "bucketArrayBefore", arrayBefore, "bucketArrayAfter", arrayAfter,
                     "misplacedOffset", misplaced, "bytesChangedThere", changed);
             if (arrayAfter == 0 && changed > 0) {
-                return Trial.shown(String.format("put(%d, %d) into segment %d, whose bucket array is 0, wrote %d bytes "
-                                + "at offset 0x%x (bucket %d x %d B from 0), over %s; the segment still has no array",
-                                KEY, VALUE, seg, changed, misplaced, probe.bucketOf(KEY), probe.bucketSize(), area),
+                return Trial.shown(String.format("put(%d, %d) into segment %d, whose bucket array is 0, wrote its slot "
+                                + "into bucket %d counted from offset 0 (0x%x, %d B a bucket): %d bytes of %s changed; "
+                                + "the segment still has no array", KEY, VALUE, seg, probe.bucketOf(KEY), misplaced,
+                                probe.bucketSize(), changed, area),
                         figures);
             }
             String refusal = refuseCountedButUnmade(off);
