@@ -23,23 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ConcurrentWritesHazard implements Hazard {
 
     @Override
-    public String name() {
-        return "concurrent-writes";
-    }
-
-    @Override
-    public String title() {
-        return "concurrent writes to a single-writer store (two threads)";
-    }
-
-    @Override
-    public String test() {
-        return "GuardsTest.ConcurrentWriteCheck, jcstress";
-    }
-
-    @Override
-    public String example() {
-        return "ConcurrentWritesExample";
+    public About about() {
+        return new About("concurrent-writes",
+                "concurrent writes to a single-writer store (two threads)",
+                "GuardsTest.ConcurrentWriteCheck, jcstress", "ConcurrentWritesExample", false);
     }
 
     /** What one round found. */

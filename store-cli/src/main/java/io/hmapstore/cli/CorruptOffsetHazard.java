@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -52,35 +51,17 @@ final class CorruptOffsetHazard implements Hazard {
     }
 
     @Override
-    public String name() {
-        return target == Target.OVERFLOW_LINK ? "corrupt-overflow-link" : "corrupt-entry-reference";
+    public About about() {
+        return new About(target == Target.OVERFLOW_LINK ? "corrupt-overflow-link" : "corrupt-entry-reference",
+                "a corrupt offset in a file: " + (target == Target.OVERFLOW_LINK ? "an overflow link" : "an entry reference"),
+                "CorruptionTest, DamagedFileTest, StoreFileFuzzTest", "-", false);
     }
 
     @Override
-    public String title() {
-        return "a corrupt offset in a file: " + (target == Target.OVERFLOW_LINK ? "an overflow link" : "an entry reference");
-    }
-
-    @Override
-    public String test() {
-        return "CorruptionTest, DamagedFileTest, StoreFileFuzzTest";
-    }
-
-    @Override
-    public String example() {
-        return "-";
-    }
-
-    @Override
-    public Trial run(boolean guarded, Settings settings) throws IOException {
-        Path file = Files.createTempFile(settings.directory(), "hmapstore-hazard-", ".hmap");
-        Files.delete(file); // a store creates its own file
+    public Trial run(boolean guarded, Settings settings) throws Exception {
         Guard[] off = guarded ? new Guard[0] : new Guard[] {Guard.OFFSET_CHECK};
-        try {
-            return target == Target.OVERFLOW_LINK ? overflowLink(file, off) : entryReference(file, off);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        return settings.onStoreFile(file -> target == Target.OVERFLOW_LINK ? overflowLink(file, off)
+                : entryReference(file, off));
     }
 
     private static OffHeapMap.Builder<Long, Long> longs(Path file) {

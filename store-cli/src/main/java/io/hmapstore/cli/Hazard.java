@@ -1,5 +1,6 @@
 package io.hmapstore.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,27 +13,12 @@ import java.util.Map;
  */
 interface Hazard {
 
-    /** @return the short name {@code --only} selects it by, e.g. {@code reuse-free} */
-    String name();
+    /** @return what the hazard is called and which tests and example cover it */
+    About about();
 
-    /** @return what the hazard is, for the table, e.g. "reused memory still holding old bytes (FREE)" */
-    String title();
-
-    /** @return the tests that cover the hazard both ways */
-    String test();
-
-    /** @return the example a user can run to see it, or "-" where there is none */
-    String example();
-
-    /**
-     * Whether the guard-off half may honestly fail to produce the hazard, because the kernel decides
-     * (MADV_FREE reclaims lazily, or not at all without memory pressure). For the other hazards the
-     * workload produces it every time, and not seeing it means the workload is broken.
-     *
-     * @return true if "not produced" is a possible, honest guard-off outcome
-     */
-    default boolean kernelDependent() {
-        return false;
+    /** @return the short name {@code --only} selects it by */
+    default String name() {
+        return about().name();
     }
 
     /**
@@ -44,6 +30,20 @@ interface Hazard {
      * @throws Exception if the workload cannot run (a child JVM that does not start, a file that cannot be written)
      */
     Trial run(boolean guarded, Settings settings) throws Exception;
+
+    /**
+     * What a hazard is called and what covers it.
+     *
+     * @param name the short name {@code --only} selects it by, e.g. {@code reuse-free}
+     * @param title what the hazard is, for the table, e.g. "reused memory still holding old bytes: FREE"
+     * @param test the tests that cover it both ways
+     * @param example the example a user can run to see it, or "-" where there is none
+     * @param kernelDependent whether the guard-off half may honestly fail to produce the hazard, because
+     *     the kernel decides (MADV_FREE reclaims lazily, or not at all without memory pressure); for the
+     *     other hazards the workload produces it every time, and not seeing it means the workload is broken
+     */
+    record About(String name, String title, String test, String example, boolean kernelDependent) {
+    }
 
     /**
      * One run's outcome.
@@ -102,5 +102,34 @@ interface Hazard {
         long childMillis() {
             return quick ? 300 : 1_000;
         }
+
+        /**
+         * Runs {@code work} on the path of a store file that does not exist yet (a store creates its
+         * own), in {@link #directory()}, and removes the file afterwards, whatever happened.
+         *
+         * @param work what to do with the file
+         * @return what {@code work} returned
+         * @throws Exception what {@code work} threw
+         */
+        Trial onStoreFile(StoreFileWork work) throws Exception {
+            Path file = Files.createTempFile(directory, "hmapstore-hazard-", ".hmap");
+            try {
+                Files.delete(file);
+                return work.run(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A trial's workload on a store file. */
+    @FunctionalInterface
+    interface StoreFileWork {
+        /**
+         * @param file the store file's path, absent until a store creates it
+         * @return the trial's outcome
+         * @throws Exception if the workload cannot run
+         */
+        Trial run(Path file) throws Exception;
     }
 }

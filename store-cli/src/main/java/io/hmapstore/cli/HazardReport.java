@@ -42,7 +42,8 @@ final class HazardReport {
         TextTable table = new TextTable(new String[] {"hazard", "guard off", "guard on", "test", "example"},
                 new boolean[] {false, false, false, false, false});
         for (HazardRow r : rows) {
-            table.add(r.hazard().name(), r.shownStatus(), r.heldStatus(), r.hazard().test(), r.hazard().example());
+            Hazard.About h = r.hazard().about();
+            table.add(h.name(), r.shownStatus(), r.heldStatus(), h.test(), h.example());
         }
         StringWriter s = new StringWriter();
         table.print(new PrintWriter(s));
@@ -61,7 +62,7 @@ final class HazardReport {
         md.append("| hazard | with the guard off | shown | with the guard on | held | test | example |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (HazardRow r : rows) {
-            Hazard h = r.hazard();
+            Hazard.About h = r.hazard().about();
             md.append("| ").append(cell(h.name() + ": " + h.title()))
                     .append(" | ").append(cell(r.guardOffShown().summary()))
                     .append(" | ").append(r.shownStatus())
@@ -101,7 +102,7 @@ final class HazardReport {
     }
 
     private static Map<String, Object> json(HazardRow r) {
-        Hazard h = r.hazard();
+        Hazard.About h = r.hazard().about();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", h.name());
         row.put("title", h.title());

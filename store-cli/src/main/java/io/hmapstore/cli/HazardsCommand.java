@@ -159,7 +159,7 @@ final class HazardsCommand extends NativeCommand {
     }
 
     private static void printRow(PrintWriter console, int index, int total, HazardRow row) {
-        Hazard h = row.hazard();
+        Hazard.About h = row.hazard().about();
         console.printf(Locale.ROOT, "[%2d/%d] %s: %s%n", index, total, h.name(), h.title());
         console.println("        guard off: " + row.guardOffShown().summary() + "  [" + row.shownStatus() + "]");
         console.println("        guard on:  " + row.guardOnShown().summary() + "  [" + row.heldStatus() + "]");

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -35,35 +34,18 @@ final class KillNineHazard implements Hazard {
     private static final long START_SECONDS = 60;
 
     @Override
-    public String name() {
-        return "kill-9";
-    }
-
-    @Override
-    public String title() {
-        return "a kill -9 in the middle of a write sequence (child JVM killed, file reopened)";
-    }
-
-    @Override
-    public String test() {
-        return "CrashRecoveryTest, ClearCrashTest";
-    }
-
-    @Override
-    public String example() {
-        return "CrashRecoveryExample";
+    public About about() {
+        return new About("kill-9",
+                "a kill -9 in the middle of a write sequence (child JVM killed, file reopened)",
+                "CrashRecoveryTest, ClearCrashTest", "CrashRecoveryExample", false);
     }
 
     @Override
     public Trial run(boolean guarded, Settings settings) throws Exception {
-        Path file = Files.createTempFile(settings.directory(), "hmapstore-hazard-", ".hmap");
-        Files.delete(file); // the child's store creates it
-        try {
+        return settings.onStoreFile(file -> {
             long acknowledged = runAndKill(file, settings.childMillis());
             return guarded ? reopen(file, acknowledged) : asLeft(file, acknowledged);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        });
     }
 
     /** The file as the kill left it, read without opening it as a store (which would recover it). */

@@ -30,23 +30,10 @@ final class PausedReaderHazard implements Hazard {
     private static final long WAIT_SECONDS = 10;
 
     @Override
-    public String name() {
-        return "paused-reader";
-    }
-
-    @Override
-    public String title() {
-        return "a lock-free reader paused across a reclamation (epochs)";
-    }
-
-    @Override
-    public String test() {
-        return "EpochReclamationTest";
-    }
-
-    @Override
-    public String example() {
-        return "-";
+    public About about() {
+        return new About("paused-reader",
+                "a lock-free reader paused across a reclamation (epochs)",
+                "EpochReclamationTest", "-", false);
     }
 
     @Override

@@ -10,8 +10,6 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.memory.MappedRegion;
 import io.hmapstore.memory.ReleasePolicy;
 import io.hmapstore.table.TableStore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -51,45 +49,18 @@ final class ReuseHazard implements Hazard {
     }
 
     @Override
-    public String name() {
-        return "reuse-" + (fileBacked ? "file-" : "") + policy.name().toLowerCase(Locale.ROOT)
-                + (reclaim ? "-reclaimed" : "");
+    public About about() {
+        return new About("reuse-" + (fileBacked ? "file-" : "") + policy.name().toLowerCase(Locale.ROOT)
+                + (reclaim ? "-reclaimed" : ""),
+                "reused memory still holding old bytes: " + policy + (fileBacked ? " on a shared file mapping"
+                : " on anonymous memory") + (reclaim ? ", lazy reclaim forced (MADV_PAGEOUT)" : ""),
+                fileBacked ? "HarnessCommandTest (file-store pollution)" : "ReuseCheckTest, GuardsTest.ZeroOnReuse", "ReusePollutionExample", policy == ReleasePolicy.FREE);
     }
 
     @Override
-    public String title() {
-        return "reused memory still holding old bytes: " + policy + (fileBacked ? " on a shared file mapping"
-                : " on anonymous memory") + (reclaim ? ", lazy reclaim forced (MADV_PAGEOUT)" : "");
-    }
-
-    @Override
-    public String test() {
-        return fileBacked ? "HarnessCommandTest (file-store pollution)" : "ReuseCheckTest, GuardsTest.ZeroOnReuse";
-    }
-
-    @Override
-    public String example() {
-        return "ReusePollutionExample";
-    }
-
-    @Override
-    public boolean kernelDependent() {
-        return policy == ReleasePolicy.FREE;
-    }
-
-    @Override
-    public Trial run(boolean guarded, Settings settings) throws IOException {
-        Path file = fileBacked ? Files.createTempFile(settings.directory(), "hmapstore-hazard-", ".hmap") : null;
-        try {
-            if (file != null) {
-                Files.delete(file); // a store creates its own file
-            }
-            return run(guarded, settings.reuseEntries(), file);
-        } finally {
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
-        }
+    public Trial run(boolean guarded, Settings settings) throws Exception {
+        return fileBacked ? settings.onStoreFile(file -> run(guarded, settings.reuseEntries(), file))
+                : run(guarded, settings.reuseEntries(), null);
     }
 
     private Trial run(boolean guarded, int n, Path file) {

@@ -25,23 +25,10 @@ final class StaleArrayHazard implements Hazard {
     private static final int MAX_KEYS = 500_000;
 
     @Override
-    public String name() {
-        return "stale-view";
-    }
-
-    @Override
-    public String title() {
-        return "dangling old buckets after growth (views held across the retirement and reuse of their array)";
-    }
-
-    @Override
-    public String test() {
-        return "GuardsTest.StaleViewCheck";
-    }
-
-    @Override
-    public String example() {
-        return "StaleViewExample";
+    public About about() {
+        return new About("stale-view",
+                "dangling old buckets after growth (views held across the retirement and reuse of their array)",
+                "GuardsTest.StaleViewCheck", "StaleViewExample", false);
     }
 
     /** Every key's value names its key, so foreign bytes read through the view can be traced. */

@@ -22,23 +22,10 @@ final class UnmadeMapHazard implements Hazard {
     private static final long VALUE = 8;
 
     @Override
-    public String name() {
-        return "unmade-map";
-    }
-
-    @Override
-    public String title() {
-        return "write into an unmade map (segment never made)";
-    }
-
-    @Override
-    public String test() {
-        return "CorruptionTest (unmadeSegment_*)";
-    }
-
-    @Override
-    public String example() {
-        return "-";
+    public About about() {
+        return new About("unmade-map",
+                "write into an unmade map (segment never made)",
+                "CorruptionTest (unmadeSegment_*)", "-", false);
     }
 
     @Override

@@ -18,23 +18,10 @@ final class WriteGuardHazard implements Hazard {
     private static final long WITHDRAWAL = -150;
 
     @Override
-    public String name() {
-        return "write-guard";
-    }
-
-    @Override
-    public String title() {
-        return "a write a write guard refuses (the mapassign assertion: balance >= 0)";
-    }
-
-    @Override
-    public String test() {
-        return "GuardsTest.WriteGuardCheck";
-    }
-
-    @Override
-    public String example() {
-        return "WriteGuardExample";
+    public About about() {
+        return new About("write-guard",
+                "a write a write guard refuses (the mapassign assertion: balance >= 0)",
+                "GuardsTest.WriteGuardCheck", "WriteGuardExample", false);
     }
 
     @Override

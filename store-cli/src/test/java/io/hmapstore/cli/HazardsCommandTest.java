@@ -246,23 +246,8 @@ class HazardsCommandTest {
         Hazard guard = new WriteGuardHazard();
         Hazard unguarded = new Hazard() {
             @Override
-            public String name() {
-                return guard.name();
-            }
-
-            @Override
-            public String title() {
-                return guard.title();
-            }
-
-            @Override
-            public String test() {
-                return guard.test();
-            }
-
-            @Override
-            public String example() {
-                return guard.example();
+            public About about() {
+                return guard.about();
             }
 
             @Override
