@@ -95,7 +95,7 @@ interface Hazard {
 
         /** @return how long the concurrent-writes hazard keeps trying before it says it did not show */
         long raceMillis() {
-            return quick ? 3_000 : 10_000;
+            return quick ? 5_000 : 10_000;
         }
 
         /** @return how long the killed child writes before the kill, at the most */
