@@ -30,9 +30,10 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "hazards",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs each hazard of the Go map crash catalogue twice on a fresh store: with its guard off (the",
-            "hazard happens; its symptom is measured) and on (what the guard did). One row per hazard, naming",
-            "the test and the example that cover it. Exit code 0 when every guard held, 1 when one failed."})
+            "Runs each hazard of the Go map crash catalogue twice, on a fresh store:",
+            "with its guard off (the hazard happens; its symptom is measured), then on",
+            "(what the guard did). One row per hazard, naming the test and the example",
+            "that cover it. Exit code 0 when every guard held, 1 when one failed."})
 final class HazardsCommand extends NativeCommand {
 
     /** The exit code when a guard failed to prevent its hazard. */
@@ -95,8 +96,9 @@ final class HazardsCommand extends NativeCommand {
         }
         Settings settings = new Settings(quick, fileDirectory);
         String startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        console.printf(Locale.ROOT, "hmapstore hazards: %d hazards, each run %s with its guard off, then on, on a "
-                + "fresh store%n%n", selected.size(), repeat == 1 ? "once" : repeat + " times");
+        console.printf(Locale.ROOT, "hmapstore hazards: %d hazard%s, each run %s with its guard off, then on, on a "
+                + "fresh store%n%n", selected.size(), selected.size() == 1 ? "" : "s",
+                repeat == 1 ? "once" : repeat + " times");
         console.flush();
         long start = System.nanoTime();
         List<HazardRow> rows = new ArrayList<>();
