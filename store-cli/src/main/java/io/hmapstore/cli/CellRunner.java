@@ -220,7 +220,7 @@ final class CellRunner {
      * on, so one call made after the thread moved CPUs can leave that batch resident with its old
      * bytes (seen here: about a dozen pages, once in a default run).
      */
-    private static void forceReclaim(MappedRegion region) {
+    static void forceReclaim(MappedRegion region) {
         for (int i = 0; i < RECLAIM_TRIES; i++) {
             if (i > 0) {
                 try {

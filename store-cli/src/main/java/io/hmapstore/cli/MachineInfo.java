@@ -20,11 +20,16 @@ final class MachineInfo {
 
     /** e.g. {@code "machine: Linux 6.18.4, page 4096 B, THP madvise, swap none, JDK 25.0.1+8-LTS (Eclipse Adoptium)"}. */
     static String describe() {
-        return "machine: Linux " + read("/proc/sys/kernel/osrelease")
+        return "machine: Linux " + kernel()
                 + ", page " + MappedRegion.pageSize() + " B"
                 + ", THP " + transparentHugePages()
                 + ", swap " + swap()
                 + ", JDK " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")";
+    }
+
+    /** @return the kernel release, e.g. {@code "6.18.4"} */
+    static String kernel() {
+        return read("/proc/sys/kernel/osrelease");
     }
 
     /** The file system a directory is on, e.g. {@code "/tmp (ext4)"}. */
@@ -36,12 +41,14 @@ final class MachineInfo {
         }
     }
 
-    private static String transparentHugePages() {
+    /** @return the transparent huge page mode, e.g. {@code "madvise"} */
+    static String transparentHugePages() {
         Matcher m = SELECTED.matcher(read("/sys/kernel/mm/transparent_hugepage/enabled"));
         return m.find() ? m.group(1) : "unknown";
     }
 
-    private static String swap() {
+    /** @return the swap configured, e.g. {@code "none"} or {@code "8388604 kB"} */
+    static String swap() {
         try {
             return Files.readAllLines(Path.of("/proc/meminfo")).stream()
                     .filter(line -> line.startsWith("SwapTotal:"))
