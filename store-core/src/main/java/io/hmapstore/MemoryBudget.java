@@ -18,7 +18,8 @@ package io.hmapstore;
  * @param maxBucketsLog2 the largest {@code B} a segment doubles to (its table stops growing there)
  * @param maxEntryBytes the largest entry block (key, value and their header) a put may need; a larger one
  *     is refused with {@link IllegalArgumentException}, evicting nothing
- * @param minimumBytes the smallest bound a store of this shape opens with
+ * @param minimumBytes the smallest bound that holds an empty store with this store's segment count (a new
+ *     {@code CONCURRENT} store takes fewer segments under a small bound: with one, 400 KiB)
  * @param expectedEntriesAsked what {@code expectedEntries} asked for
  * @param expectedEntriesPlanned what the store was sized for: {@code expectedEntriesAsked} trimmed to what
  *     the table holds at {@code maxBucketsLog2}

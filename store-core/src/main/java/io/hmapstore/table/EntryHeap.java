@@ -952,7 +952,12 @@ final class EntryHeap {
         long start = heapStart;
         while (start < top) {
             long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-            long bytes = pageSize << m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
+            if (bytes < 0 || start + bytes > top) {
+                throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
+                        + " says it spans 2^" + log2Pages + " pages, past the heap " + range() + " of " + region);
+            }
             boolean free = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED;
             if (free && runStart < 0) {
                 runStart = start;
