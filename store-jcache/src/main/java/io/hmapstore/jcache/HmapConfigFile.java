@@ -41,7 +41,8 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * name, as the provider's default URI is. The file is read once, when the manager is made, and every
  * value is checked then, so a typo fails the application's start rather than its first cache. The
  * format is a properties file read line by line (so an error can name its line): {@code key=value} or
- * {@code key: value}, {@code #} and {@code !} comments, no continuation lines. A setting's name is the
+ * {@code key: value}, {@code #} and {@code !} comment lines, a {@code #} after a space ending a value, no
+ * continuation lines. A setting's name is the
  * key's last dot-separated part, so cache names may hold dots, as Hibernate's region names do.
  *
  * <p>A cache takes its section's settings over the default section's, and a value its configuration
@@ -57,6 +58,7 @@ final class HmapConfigFile {
     private static final String CACHE_PREFIX = "cache.";
     private static final String KNOWN =
             "maxEntries, maxBytes, expireAfterWrite, persistTo, expectedEntries, statisticsEnabled";
+    private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s+#.*$");
     private static final Pattern SIZE = Pattern.compile("([0-9][0-9_]*)\\s*([a-zA-Z]*)");
     /** {@code expireAfterWrite=eternal}: a section that keeps the default section's expiry off its cache. */
     private static final Duration ETERNAL = Duration.ofSeconds(Long.MAX_VALUE);
@@ -144,7 +146,8 @@ final class HmapConfigFile {
                 throw line.error("expected key=value");
             }
             line.key = line.text.substring(0, separator).strip();
-            line.value = line.text.substring(separator + 1).strip();
+            // A '#' after a space ends the value: the file's own examples comment their lines.
+            line.value = TRAILING_COMMENT.matcher(line.text.substring(separator + 1)).replaceFirst("").strip();
             Integer earlier = seenKeys.putIfAbsent(line.key, line.number);
             if (earlier != null) {
                 throw line.error("set twice (first on line " + earlier + ")");

@@ -76,7 +76,7 @@ class HmapConfigFileTest {
     void createCache_byName_takesItsSectionOverTheDefault() throws IOException {
         CacheManager manager = manager(write("hmapstore-cache.properties", """
                 # every cache created by name
-                default.maxEntries = 1_000
+                default.maxEntries = 1_000      # a comment after the value
                 default.expectedEntries: 500
                 cache.com.example.Book.maxEntries=50
                 cache.com.example.Book.maxBytes=64MiB
