@@ -143,14 +143,9 @@ class HibernateCacheTest {
     void regions_areHmapCaches_madeFromTheConfigurationFile() {
         assertEquals("file", cacheManager().getURI().getScheme(), "Hibernate turned the resource into a file URI");
         assertTrue(cacheManager().getURI().getPath().endsWith("/hmapstore-hibernate.properties"));
-        assertEquals(50, configuration(region("books")).getMaxEntries());
-        assertEquals(10_000, configuration(region("chapters")).getMaxEntries(), "the default section");
-        assertEquals(10_000, configuration(region("book-chapters")).getMaxEntries());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static HmapConfiguration<?, ?> configuration(HmapCache<?, ?> cache) {
-        return (HmapConfiguration<?, ?>) cache.getConfiguration((Class) HmapConfiguration.class);
+        assertEquals(50, ProviderTestBase.configurationOf(region("books")).getMaxEntries());
+        assertEquals(10_000, ProviderTestBase.configurationOf(region("chapters")).getMaxEntries(), "the default section");
+        assertEquals(10_000, ProviderTestBase.configurationOf(region("book-chapters")).getMaxEntries());
     }
 
     @Test

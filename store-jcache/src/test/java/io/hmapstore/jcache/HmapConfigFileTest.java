@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hmapstore.Codecs;
-import io.hmapstore.memory.MappedRegion;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +25,6 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,25 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A cache manager URI that names a configuration file: caches created by name (as Hibernate and Spring
  * create theirs) take its bounds, expiry and file; a bad file fails with its name, line, key and value.
  */
-class HmapConfigFileTest {
-
-    private HmapCachingProvider provider;
-    private long regionsBefore;
+class HmapConfigFileTest extends ProviderTestBase {
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void open() {
-        regionsBefore = MappedRegion.openRegions();
-        provider = new HmapCachingProvider();
-    }
-
-    @AfterEach
-    void closeAndCheckForLeaks() {
-        provider.close();
-        assertEquals(regionsBefore, MappedRegion.openRegions(), "every store a cache opened is unmapped");
-    }
 
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
@@ -61,11 +43,6 @@ class HmapConfigFileTest {
 
     private CacheManager manager(Path file) {
         return provider.getCacheManager(file.toUri(), getClass().getClassLoader());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static HmapConfiguration<?, ?> configurationOf(Cache<?, ?> cache) {
-        return (HmapConfiguration<?, ?>) cache.getConfiguration((Class) HmapConfiguration.class);
     }
 
     private static Cache<Object, Object> byName(CacheManager manager, String name) {
