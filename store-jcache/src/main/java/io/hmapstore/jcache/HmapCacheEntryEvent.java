@@ -22,6 +22,7 @@ public final class HmapCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     private final transient K key;
     private final transient V value;
     private final transient V oldValue;
+    /** Whether the listener asked for old values and this event has one. */
     private final boolean oldValueAvailable;
 
     HmapCacheEntryEvent(Cache<K, V> source, EventType type, K key, V value, V oldValue, boolean oldValueAvailable) {

@@ -22,6 +22,14 @@ import javax.cache.spi.CachingProvider;
  *
  * <p>Caches are store-by-value only: a configuration asking for store-by-reference is refused with
  * {@link UnsupportedOperationException}, since an off-heap store holds bytes, not references.
+ *
+ * <p>A manager whose URI names a configuration file ({@code file:}, {@code jar:} or {@code classpath:},
+ * e.g. {@code file:/etc/app/hmapstore-cache.properties}) applies it to every cache it creates: the
+ * cache's {@code cache.<name>.*} settings over the file's {@code default.*} ones, and what the cache's
+ * own configuration sets in code over both. Hibernate's and Spring's caches, created by name with a
+ * plain {@code MutableConfiguration}, are bounded that way. The file is read when the manager is made;
+ * a missing file or a bad line is a {@link CacheException} naming the file, the line, the key and the
+ * value.
  */
 public final class HmapCacheManager implements CacheManager {
     private static final System.Logger LOG = System.getLogger(HmapCacheManager.class.getName());
@@ -31,6 +39,8 @@ public final class HmapCacheManager implements CacheManager {
     /** Weak so a manager does not keep an undeployed application's classes alive. */
     private final WeakReference<ClassLoader> classLoader;
     private final Properties properties;
+    /** What the URI's configuration file, if it names one, sets for caches created here. */
+    private final HmapConfigFile settings;
     /** Guarded by itself. */
     private final Map<String, HmapCache<?, ?>> caches = new LinkedHashMap<>();
     private volatile boolean closed;
@@ -43,6 +53,7 @@ public final class HmapCacheManager implements CacheManager {
         if (properties != null) {
             this.properties.putAll(properties);
         }
+        this.settings = HmapConfigFile.forUri(uri, classLoader);
     }
 
     @Override
@@ -67,7 +78,9 @@ public final class HmapCacheManager implements CacheManager {
 
     /**
      * Creates a cache. Any {@link Configuration} is accepted; an {@link HmapConfiguration} may also
-     * name the store's codecs and a sizing hint.
+     * name the store's codecs and a sizing hint. What the configuration leaves unset (bounds, file,
+     * expiry, sizing hint, statistics) is taken from this manager's configuration file, if its URI
+     * names one; {@code getConfiguration} then shows the settings the cache runs with.
      *
      * @throws UnsupportedOperationException if the configuration asks for store-by-reference
      * @throws CacheException if a cache of that name exists
@@ -77,7 +90,7 @@ public final class HmapCacheManager implements CacheManager {
         checkOpen();
         Objects.requireNonNull(cacheName, "cacheName");
         Objects.requireNonNull(configuration, "configuration");
-        HmapConfiguration<K, V> copy = HmapConfiguration.copyOf(configuration);
+        HmapConfiguration<K, V> copy = settings.applyTo(cacheName, HmapConfiguration.copyOf(configuration));
         if (!copy.isStoreByValue()) {
             throw new UnsupportedOperationException("cache " + cacheName + ": hmapstore caches are store-by-value"
                     + " (entries live off the heap as bytes); isSupported(STORE_BY_REFERENCE) is false");

@@ -21,9 +21,19 @@ import javax.cache.spi.CachingProvider;
  *         HmapConfiguration.of(Codecs.longs(), Codecs.utf8()));
  * }</pre>
  *
- * <p>It keeps one {@link HmapCacheManager} per URI and class loader, as JSR-107 asks; URIs are
- * names only (no configuration file is read). Store-by-reference is the one optional feature it
- * does not support.
+ * <p>It keeps one {@link HmapCacheManager} per URI and class loader, as JSR-107 asks. A URI with the
+ * scheme {@code file}, {@code jar} or {@code classpath} names a configuration file whose settings
+ * bound the caches the manager creates by name (Hibernate's {@code hibernate.javax.cache.uri}, Spring
+ * Boot's {@code spring.cache.jcache.config}); any other URI, such as {@link #DEFAULT_URI}, is a name
+ * only:
+ *
+ * <pre>{@code
+ * CacheManager manager = provider.getCacheManager(
+ *         URI.create("file:/etc/app/hmapstore-cache.properties"), getClass().getClassLoader());
+ * manager.createCache("books", new MutableConfiguration<>());   // takes cache.books.* or default.*
+ * }</pre>
+ *
+ * <p>Store-by-reference is the one optional feature it does not support.
  */
 public final class HmapCachingProvider implements CachingProvider {
 
@@ -37,6 +47,12 @@ public final class HmapCachingProvider implements CachingProvider {
     public HmapCachingProvider() {
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws javax.cache.CacheException if the URI names a configuration file that is missing or holds
+     *     a bad line (the message names the file, the line, the key and the value)
+     */
     @Override
     public synchronized CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
         URI managerUri = uri == null ? getDefaultURI() : uri;

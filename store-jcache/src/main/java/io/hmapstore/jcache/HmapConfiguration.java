@@ -52,8 +52,11 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
 
     private transient Codec<K> keyCodec;
     private transient Codec<V> valueCodec;
+    /** The sizing hint handed to the store. */
     private long expectedEntries = DEFAULT_EXPECTED_ENTRIES;
+    /** The entry bound, 0 for none. */
     private long maxEntries;
+    /** The memory bound in bytes, 0 for none. */
     private long maxBytes;
     /** A string, since a configuration is {@code Serializable} and a {@link Path} is not. */
     private String persistPath;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hmapstore.CacheStats;
 import io.hmapstore.Codecs;
-import io.hmapstore.memory.MappedRegion;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.spi.CachingProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,35 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * a bounded cache stays within its bound, keeps only right values and counts its evictions; a cache on a
  * file comes back with its entries after a restart, and refuses a file written with other codecs.
  */
-class BoundedAndPersistentCacheTest {
+class BoundedAndPersistentCacheTest extends ProviderTestBase {
 
-    private CachingProvider provider;
     private CacheManager manager;
-    private long regionsBefore;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void open() {
-        regionsBefore = MappedRegion.openRegions();
-        provider = new HmapCachingProvider();
         manager = manager(provider, "bounded");
-    }
-
-    @AfterEach
-    void closeAndCheckForLeaks() {
-        provider.close();
-        assertEquals(regionsBefore, MappedRegion.openRegions(), "every store a cache opened is unmapped");
     }
 
     private CacheManager manager(CachingProvider p, String name) {
         return p.getCacheManager(URI.create("urn:hmapstore:" + name), getClass().getClassLoader());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static HmapConfiguration<?, ?> configurationOf(Cache<?, ?> cache) {
-        return (HmapConfiguration<?, ?>) cache.getConfiguration((Class) HmapConfiguration.class);
     }
 
     /** Every entry the cache still holds, checked against what was put. */

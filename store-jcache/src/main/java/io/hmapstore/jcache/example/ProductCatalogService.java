@@ -36,7 +36,13 @@ import javax.cache.spi.CachingProvider;
  */
 public final class ProductCatalogService implements AutoCloseable {
 
-    /** What the slow backend returns. Serializable: the cache stores it by value, off the heap. */
+    /**
+     * What the slow backend returns. Serializable: the cache stores it by value, off the heap.
+     *
+     * @param id the product's id
+     * @param name its name
+     * @param priceCents its price in cents
+     */
     public record Product(long id, String name, long priceCents) implements Serializable {
     }
 
@@ -44,6 +50,10 @@ public final class ProductCatalogService implements AutoCloseable {
     public static final class SlowRepository implements CacheLoader<Long, Product>, Serializable {
         private static final long serialVersionUID = 1L;
         static final AtomicLong CALLS = new AtomicLong();
+
+        /** A repository; {@code CALLS} counts the loads of all of them. */
+        public SlowRepository() {
+        }
 
         @Override
         public Product load(Long id) {
