@@ -101,6 +101,9 @@ final class PoliciesCommand extends NativeCommand {
         }
         out.println("hmapstore policies: " + sizeMib + " MiB per region, every page written before release");
         table.print(out);
+        if (backing.backings().contains(Backing.ANONYMOUS) && !MachineInfo.noSwapNote().isEmpty()) {
+            out.println(MachineInfo.noSwapNote());
+        }
         if (backing.backings().contains(Backing.FILE)) {
             out.println("file: " + MachineInfo.fileSystem(directory));
         }
