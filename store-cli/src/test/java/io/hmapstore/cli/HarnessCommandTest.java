@@ -86,6 +86,14 @@ class HarnessCommandTest {
     }
 
     @Test
+    void harness_outUnderARegularFile_saysWhyInWords_notWithAJavaClassName() throws IOException {
+        Path file = Files.writeString(out.resolve("a-file"), "x");
+        Run failed = execute("harness", "--quick", "--out", file.resolve("sub").toString());
+        assertEquals(2, failed.exitCode());
+        assertEquals("hmapstore harness: " + file.resolve("sub") + ": not a directory\n", failed.err());
+    }
+
+    @Test
     void harness_quick_writesReportCsvJsonAndPlots() throws IOException {
         for (String name : List.of(HarnessReport.CSV, HarnessReport.JSON, HarnessReport.MARKDOWN)) {
             assertTrue(Files.size(out.resolve(name)) > 0, name + " is missing or empty");

@@ -245,11 +245,15 @@ class StoreFileCommandsTest {
     }
 
     @Test
-    void verify_missingFile_exitsTwoInWords() {
+    void verifyAndInspect_missingFileOrDirectory_exitTwoInWords() {
         Path missing = dir.resolve("absent.hmap");
         Run run = execute("verify", missing.toString());
         assertEquals(2, run.exitCode());
         assertEquals("hmapstore verify: cannot read store file " + missing + ": no such file\n", run.err());
+        Run directory = execute("inspect", dir.toString());
+        assertEquals(2, directory.exitCode());
+        assertEquals("hmapstore inspect: store file " + dir + " is not a regular file (a directory or a device): it is"
+                + " not a store file\n", directory.err());
     }
 
     /** A copy of the sample taken while a writer had it open, after one more put: dirty, and sound. */

@@ -73,6 +73,10 @@ final class ReadOnlyStore implements StoreFileSnapshot {
         } catch (IOException e) {
             throw StoreFile.ioFailure("cannot read store file", path, e);
         }
+        if (!java.nio.file.Files.isRegularFile(real)) {
+            throw new StoreException("store file " + path + " is not a regular file (a directory or a device): it is"
+                    + " not a store file");
+        }
         if (StoreFile.openForWritingHere(real)) {
             throw new StoreException("store file " + path + " is open for writing in this process; use that store's"
                     + " stats() and verify()");
