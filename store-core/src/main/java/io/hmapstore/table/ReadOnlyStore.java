@@ -18,6 +18,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -266,7 +267,17 @@ final class ReadOnlyStore implements StoreFileSnapshot {
         }
         Map<Long, Long> bySize = new TreeMap<>();
         if (heap != null) {
-            walkHeap(bySize, new ArrayList<>());
+            // In use means reached from a segment, as a writer's open counts it: a block the last writer
+            // retired but left marked live in the file is freed by the next open, not counted here.
+            BitSet reached = new BitSet();
+            for (int s = 0; s < segments; s++) {
+                try {
+                    table.reachable(s, payload -> reached.set(Math.toIntExact(heap.granuleOf(heap.blockStart(payload)))));
+                } catch (RuntimeException e) {
+                    // Counted as far as the walk went; verify() says where it stopped.
+                }
+            }
+            walkHeap(reached, bySize, new ArrayList<>());
         }
         long inUse = bySize.values().stream().mapToLong(Long::longValue).sum();
         return new StoreStats(entries, segments, log2, buckets, overflow, buckets == 0 ? 0 : (double) entries / buckets,
@@ -291,18 +302,19 @@ final class ReadOnlyStore implements StoreFileSnapshot {
                             "the walk stopped: " + e.getMessage()));
                 }
             }
-            walkHeap(new TreeMap<>(), problems);
+            walkHeap(null, new TreeMap<>(), problems);
         }
         return new VerifyReport(entries, buckets, problems);
     }
 
     /**
      * Walks the heap block by block from its start to its top, as {@link EntryHeap#rebuild} does but
-     * without writing: adds each live block's bytes to {@code bySize} (by block size) and each header
-     * that cannot be sound to {@code problems}, which ends the walk (the next block is found only
-     * through this one's size).
+     * without writing: adds the bytes of each block {@code reached} names (by granule; every block
+     * marked live when it is null) to {@code bySize}, by block size, and each header that cannot be
+     * sound to {@code problems}, which ends the walk (the next block is found only through this one's
+     * size).
      */
-    private void walkHeap(Map<Long, Long> bySize, List<Problem> problems) {
+    private void walkHeap(BitSet reached, Map<Long, Long> bySize, List<Problem> problems) {
         MemorySegment m = region.segment();
         long pageSize = MappedRegion.pageSize();
         long top = heap.top();
@@ -332,13 +344,15 @@ final class ReadOnlyStore implements StoreFileSnapshot {
                 } else {
                     for (long block = payload; block + size <= start + bytes; block += size) {
                         long small = block + BlockHeader.SIZE;
-                        if (m.get(ValueLayout.JAVA_BYTE, small + BlockHeader.KIND) != BlockHeader.FREED
-                                && m.get(INT, small + BlockHeader.GENERATION) != 0) {
+                        boolean counted = reached != null ? reached.get(Math.toIntExact(heap.granuleOf(block)))
+                                : m.get(ValueLayout.JAVA_BYTE, small + BlockHeader.KIND) != BlockHeader.FREED
+                                        && m.get(INT, small + BlockHeader.GENERATION) != 0;
+                        if (counted) {
                             bySize.merge(size, size, Long::sum);
                         }
                     }
                 }
-            } else if (live) {
+            } else if (reached != null ? reached.get(Math.toIntExact(heap.granuleOf(start))) : live) {
                 bySize.merge(bytes, bytes, Long::sum);
             }
             start += bytes;
