@@ -133,14 +133,7 @@ public final class MappedRegion implements AutoCloseable {
             }
             return new MappedRegion(base, size, max, fd, absolute, false);
         } catch (RuntimeException e) {
-            if (base != 0) {
-                unmapQuietly(base, max, e);
-            }
-            try {
-                Libc.close(fd);
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            abandon(base, max, fd, e);
             throw e;
         }
     }
@@ -151,8 +144,8 @@ public final class MappedRegion implements AutoCloseable {
      * through the descriptor and the mapping, so nothing done here can change the file, and the
      * writer's later stores show through. {@link #segment()} is a read-only segment, so a write
      * attempted from Java throws {@link IllegalArgumentException} ("Attempt to write a read-only
-     * segment") instead of faulting; the region cannot {@link #grow} or {@link #release}. Only whole pages are mapped: a tail shorter
-     * than a page is left out, so no read can fall past the end of the file.
+     * segment") instead of faulting; the region cannot {@link #grow} or {@link #release}. Only whole
+     * pages are mapped: a tail shorter than a page is left out, so no read can fall past the file's end.
      *
      * @param path an existing file of at least one page
      * @return the region; close it to unmap and close the file
@@ -176,14 +169,7 @@ public final class MappedRegion implements AutoCloseable {
             Libc.mmap(base, size, Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
             return new MappedRegion(base, size, size, fd, absolute, true);
         } catch (RuntimeException e) {
-            if (base != 0) {
-                unmapQuietly(base, size, e);
-            }
-            try {
-                Libc.close(fd);
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            abandon(base, size, fd, e);
             throw e;
         }
     }
@@ -565,6 +551,18 @@ public final class MappedRegion implements AutoCloseable {
 
     private static long reserve(long bytes) {
         return Libc.mmap(0, bytes, Libc.PROT_NONE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+    }
+
+    /** Undoes a file mapping that failed half-way: unmaps its reservation, if made, and closes the file. */
+    private static void abandon(long base, long bytes, int fd, RuntimeException pending) {
+        if (base != 0) {
+            unmapQuietly(base, bytes, pending);
+        }
+        try {
+            Libc.close(fd);
+        } catch (RuntimeException closeFailure) {
+            pending.addSuppressed(closeFailure);
+        }
     }
 
     private static void unmapQuietly(long address, long bytes, RuntimeException pending) {
