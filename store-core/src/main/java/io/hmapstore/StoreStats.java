@@ -57,4 +57,29 @@ public record StoreStats(
         long[] segmentEntries,
         long[] segmentOverflowBuckets,
         MemoryBudget budget) {
+
+    /**
+     * Every component by name, arrays by their elements ({@code bucketsLog2=[4, 4]}), not by the
+     * identity a record's own {@code toString()} prints for them ({@code [I@506e6d5e}). Built from the
+     * record's components, so one added later is printed too.
+     */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("StoreStats[");
+        for (java.lang.reflect.RecordComponent c : StoreStats.class.getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of a StoreStats", e);
+            }
+            s.append(s.length() > "StoreStats[".length() ? ", " : "").append(c.getName()).append('=')
+                    .append(switch (value) {
+                        case int[] a -> java.util.Arrays.toString(a);
+                        case long[] a -> java.util.Arrays.toString(a);
+                        default -> String.valueOf(value);
+                    });
+        }
+        return s.append(']').toString();
+    }
 }

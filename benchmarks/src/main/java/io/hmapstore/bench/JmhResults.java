@@ -1,5 +1,8 @@
 package io.hmapstore.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.TreeMap;
 
 /** The rows of a JMH result file written with {@code -rf json}, as {@link CompareResults} and {@link ResultsChart} need them. */
 final class JmhResults {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JmhResults() {
     }
@@ -76,34 +80,44 @@ final class JmhResults {
         return parse(Files.readString(file));
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * @param json the text of a JMH JSON result file
+     * @return its rows, in file order
+     * @throws IllegalArgumentException if it is not JSON, naming where it stops being so
+     */
     static List<Row> parse(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new IllegalArgumentException("not a JMH result file: " + e.getOriginalMessage() + where, e);
+        }
         List<Row> rows = new ArrayList<>();
-        for (Object o : (List<Object>) Json.parse(json)) {
-            Map<String, Object> r = (Map<String, Object>) o;
-            String benchmark = (String) r.get("benchmark");
+        for (JsonNode r : root) {
+            String benchmark = r.path("benchmark").asText();
             int dot = benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1);
             Map<String, String> params = new TreeMap<>();
-            Object p = r.get("params");
-            if (p != null) {
-                ((Map<String, Object>) p).forEach((k, v) -> params.put(k, String.valueOf(v)));
-            }
+            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             Map<String, Metric> secondary = new LinkedHashMap<>();
-            Object s = r.get("secondaryMetrics");
-            if (s != null) {
-                ((Map<String, Object>) s).forEach((k, v) -> secondary.put(k.startsWith("·") ? k.substring(1) : k,
-                        metric((Map<String, Object>) v)));
-            }
-            rows.add(new Row(benchmark.substring(dot + 1), (String) r.get("mode"),
-                    (int) Json.number(r.get("threads")), Collections.unmodifiableMap(params),
-                    metric((Map<String, Object>) r.get("primaryMetric")), Collections.unmodifiableMap(secondary)));
+            r.path("secondaryMetrics").properties().forEach(e -> secondary.put(
+                    e.getKey().startsWith("·") ? e.getKey().substring(1) : e.getKey(), metric(e.getValue())));
+            rows.add(new Row(benchmark.substring(dot + 1), r.path("mode").asText(), r.path("threads").asInt(),
+                    Collections.unmodifiableMap(params), metric(r.path("primaryMetric")),
+                    Collections.unmodifiableMap(secondary)));
         }
         return rows;
     }
 
-    private static Metric metric(Map<String, Object> m) {
-        Object error = m.get("scoreError");
-        return new Metric(Json.number(m.get("score")), error == null ? Double.NaN : Json.number(error),
-                (String) m.get("scoreUnit"));
+    private static Metric metric(JsonNode m) {
+        JsonNode error = m.get("scoreError");
+        return new Metric(number(m.path("score")), error == null ? Double.NaN : number(error),
+                m.path("scoreUnit").asText());
+    }
+
+    /** JMH writes a score it has no value for as the string {@code "NaN"}, every other one as a number. */
+    static double number(JsonNode v) {
+        return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble(Double.NaN);
     }
 }

@@ -80,12 +80,22 @@ class CompareResultsTest {
     }
 
     @Test
-    void json_readsWhatJmhWrites() {
-        Object v = Json.parse("{\"a\": [1, -2.5e3, \"NaN\", true, null], \"b\": \"\\u00b7gc\\n\"}");
-
-        assertEquals("{a=[1.0, -2500.0, NaN, true, null], b=·gc\n}", v.toString());
-        assertTrue(Double.isNaN(Json.number("NaN")));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1"));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1] x"));
+    void parse_readsWhatJmhWrites_NaNAsAString_andRefusesWhatIsNotJson() {
+        List<JmhResults.Row> rows = JmhResults.parse("""
+                [{"benchmark": "io.hmapstore.bench.X.get", "mode": "avgt", "threads": 2,
+                  "params": {"n": 10, "kind": "zipf"},
+                  "primaryMetric": {"score": -2.5e3, "scoreError": "NaN", "scoreUnit": "ns/op"},
+                  "secondaryMetrics": {"\u00b7gc.alloc.rate.norm": {"score": 0.0, "scoreUnit": "B/op"}}}]
+                """);
+        assertEquals(1, rows.size());
+        JmhResults.Row row = rows.get(0);
+        assertEquals("X.get avgt t=2 kind=zipf,n=10", row.key());
+        assertEquals(-2500.0, row.primary().score());
+        assertTrue(Double.isNaN(row.primary().error()));
+        assertEquals("ns/op", row.primary().unit());
+        assertEquals(List.of("gc.alloc.rate.norm"), List.copyOf(row.secondary().keySet()));
+        assertTrue(Double.isNaN(row.secondary().get("gc.alloc.rate.norm").error()), "no scoreError: NaN");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JmhResults.parse("[{\"a\": 1"));
+        assertTrue(e.getMessage().startsWith("not a JMH result file: "), e.getMessage());
     }
 }

@@ -30,11 +30,13 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "harness",
         mixinStandardHelpOptions = true,
+        header = "Runs the memory-reuse matrix: workloads x release policies x THP advice.",
         description = {
-            "Runs the memory-reuse matrix: workloads x release policies x THP advice, each on a fresh store.",
-            "Measures RSS (before/peak/after), the store's resident bytes, page faults, time in release calls,",
-            "throughput and latency percentiles (also of the first touches after a release), and the pollution",
-            "of reused memory with and without the ZERO_ON_REUSE guard; forces FREE's lazy reclaim to show it.",
+            "Runs each workload under each release policy, with and without THP advice, each on a fresh store. "
+                    + "Measures RSS (before/peak/after), the store's resident bytes, page faults, time in release "
+                    + "calls, throughput and latency percentiles (also of the first touches after a release), and "
+                    + "the pollution of reused memory with and without the ZERO_ON_REUSE guard; forces FREE's lazy "
+                    + "reclaim to show it.",
             "Writes harness.csv, harness.json, PNG plots and report.md to the output directory."})
 final class HarnessCommand extends NativeCommand {
 

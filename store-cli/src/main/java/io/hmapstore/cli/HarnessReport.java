@@ -1,6 +1,13 @@
 package io.hmapstore.cli;
 
 import io.hmapstore.cli.CellResult.Column;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,6 +32,7 @@ final class HarnessReport {
     static final String MARKDOWN = "report.md";
 
     private static final double MIB = 1 << 20;
+    private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
     /**
      * What a run was, for the report's header.
@@ -139,48 +147,62 @@ final class HarnessReport {
      */
     static void writeJson(Path file, Run run, List<CellResult> cells, Map<String, double[][]> rssOverTime)
             throws IOException {
-        JsonWriter json = new JsonWriter().beginObject();
-        json.name("tool").value("hmapstore harness");
-        json.name("command").value(run.command());
-        json.name("machine").value(run.machine());
-        json.name("fileRegions").value(run.fileSystem());
-        json.name("startedAt").value(run.startedAt());
-        json.name("elapsedSeconds").value(run.elapsedSeconds());
-        json.name("load").value(run.load());
-        json.name("sizes").beginObject()
-                .name("entries").value(run.sizes().entries())
-                .name("guardOffEntries").value(run.sizes().guardOffEntries())
-                .name("afterReleaseWindow").value(run.sizes().afterReleaseWindow())
-                .name("sampleMillis").value(run.sizes().sampleMillis())
-                .endObject();
-        json.name("columns").beginObject();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("tool", "hmapstore harness");
+        json.put("command", run.command());
+        json.put("machine", run.machine());
+        json.put("fileRegions", run.fileSystem());
+        json.put("startedAt", run.startedAt());
+        json.set("elapsedSeconds", jsonValue(run.elapsedSeconds()));
+        json.put("load", run.load());
+        ObjectNode sizes = json.putObject("sizes");
+        sizes.put("entries", run.sizes().entries());
+        sizes.put("guardOffEntries", run.sizes().guardOffEntries());
+        sizes.put("afterReleaseWindow", run.sizes().afterReleaseWindow());
+        sizes.put("sampleMillis", run.sizes().sampleMillis());
+        ObjectNode columns = json.putObject("columns");
         for (Column col : CellResult.COLUMNS) {
-            json.name(col.name()).value(col.meaning());
+            columns.put(col.name(), col.meaning());
         }
-        json.endObject();
-        json.name("cells").beginArray();
+        ArrayNode cellNodes = json.putArray("cells");
         for (CellResult c : cells) {
-            json.beginObject();
+            ObjectNode cell = cellNodes.addObject();
             for (Column col : CellResult.COLUMNS) {
-                json.name(col.name()).value(col.value().apply(c));
+                cell.set(col.name(), jsonValue(col.value().apply(c)));
             }
-            json.endObject();
         }
-        json.endArray();
-        json.name("rssOverTime").beginObject()
-                .name("workload").value(Plots.RSS_WORKLOAD.label())
-                .name("series").beginObject();
+        ObjectNode rss = json.putObject("rssOverTime");
+        rss.put("workload", Plots.RSS_WORKLOAD.label());
+        ObjectNode series = rss.putObject("series");
         for (Map.Entry<String, double[][]> e : rssOverTime.entrySet()) {
-            json.name(e.getKey()).beginArray();
+            ArrayNode readings = series.putArray(e.getKey());
             double[][] s = e.getValue();
             for (int i = 0; i < s[0].length; i++) {
-                json.beginArray().value(s[0][i]).value((long) s[1][i]).endArray();
+                readings.addArray().add(s[0][i]).add((long) s[1][i]);
             }
-            json.endArray();
         }
-        json.endObject().endObject();
-        json.endObject();
-        Files.writeString(file, json.toString());
+        // "name": value, as JSON is usually written by hand (Jackson's default puts a space before the colon).
+        DefaultPrettyPrinter pretty = new DefaultPrettyPrinter().withSeparators(
+                Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+        Files.writeString(file, JSON_MAPPER.writer(pretty).writeValueAsString(json) + "\n");
+    }
+
+    /**
+     * A cell's value as JSON: numbers, booleans and null as themselves (a double with no JSON form, NaN
+     * or infinite, as null), anything else as its string.
+     */
+    private static JsonNode jsonValue(Object value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (value) {
+            case null -> nodes.nullNode();
+            case Double d when d.isNaN() || d.isInfinite() -> nodes.nullNode();
+            case Double d -> nodes.numberNode(d);
+            case Long n -> nodes.numberNode(n);
+            case Integer n -> nodes.numberNode(n);
+            case Number n -> nodes.numberNode(n.doubleValue());
+            case Boolean b -> nodes.booleanNode(b);
+            default -> nodes.textNode(value.toString());
+        };
     }
 
     /**
@@ -234,10 +256,14 @@ final class HarnessReport {
 
         md.append("\n## How to read it\n\n");
         md.append("- **anon store** rows run an anonymous `OffHeapMap<Long, String>` (SINGLE_WRITER) through its "
-                + "zero-allocation `MemorySegment` paths. **file region** rows churn a `MappedRegion.file` as the store's "
-                + "allocator would (64-byte records in 64 KiB chunks, a chunk released when it empties, everything on clear): "
-                + "file-backed stores (`persistTo`) are not implemented yet, and their store-level rows will come with them. "
-                + "PUNCH_HOLE applies to files only, FREE to anonymous memory only.\n");
+                + "zero-allocation `MemorySegment` paths; **file store** rows run the same store persisted to a temporary "
+                + "file (`persistTo`). **file region** rows churn a bare `MappedRegion.file` as the store's allocator "
+                + "would (64-byte records in 64 KiB chunks, a chunk released when it empties, everything on clear), which "
+                + "shows each policy's file semantics apart from the store's. PUNCH_HOLE applies to files only, FREE to "
+                + "anonymous memory only.\n");
+        if (!MachineInfo.noSwapNote().isEmpty()) {
+            md.append("- ").append(MachineInfo.noSwapNote()).append('\n');
+        }
         md.append("- Workloads: ");
         for (Workload w : Workload.values()) {
             md.append('`').append(w.label()).append("` ");

@@ -1,9 +1,9 @@
 package io.hmapstore.cli;
 
-import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreFileInfo;
+import io.hmapstore.StoreFileSnapshot;
 import io.hmapstore.StoreStats;
-import io.hmapstore.memory.ReleasePolicy;
+import io.hmapstore.VerifyReport;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -11,33 +11,41 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code hmapstore inspect FILE}: what a store file is and how its table looks — the superblock
- * (format, page size, codecs and sizes, clean or dirty), then per segment B, entries, overflow
- * buckets and load, the chain-length histogram, heap bytes by size class, and the bytes retired and
- * released while it was open.
+ * (format, page size, codecs and sizes, clean or dirty, whether a writer is attached), then per
+ * segment B, entries, overflow buckets and load, the chain-length histogram, heap bytes by block
+ * size, and how many problems a check finds — read from a read-only mapping, as the file is.
  */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
+        header = "Shows a store file's format, codecs, segments, chain lengths and heap bytes.",
         description = {
-            "Shows a store file's format, codecs, segments (B, entries, overflow buckets, load),",
-            "chain lengths, heap bytes by size class, and retired and released bytes.",
-            "Opens the file as a store: takes its lock (fails while another process has it open),",
-            "and, if it was not closed cleanly, recovers it. Exit code 2 if it cannot be opened."})
+            "Shows a store file's format, codecs and state (clean, dirty, a writer attached), its segments (B, "
+                    + "entries, overflow buckets, load), chain lengths, heap bytes by block size and resident bytes, "
+                    + "and how many problems a check finds (hmapstore verify lists them).",
+            StoreFileCommand.READ_ONLY_NOTE,
+            "Exit code 0: shown; 2: not a store file, or it cannot be read."})
 final class InspectCommand extends StoreFileCommand {
 
     @Override
-    int run(PrintWriter out, StoreFileInfo info, OffHeapMap<byte[], byte[]> store) {
-        StoreStats stats = store.stats();
+    int run(PrintWriter out, StoreFileSnapshot snapshot) {
+        StoreFileInfo info = snapshot.info();
+        StoreStats stats = snapshot.stats();
+        VerifyReport check = snapshot.verify();
         out.println("file        " + info.path());
         out.println("bytes       " + info.fileBytes() + " (heap top 0x" + Long.toHexString(info.heapTop()) + ")");
         out.println("format      version " + info.formatVersion() + ", page size " + info.pageSize());
         out.println("keys        " + codec(info.keyCodec(), info.keySize()));
         out.println("values      " + codec(info.valueCodec(), info.valueSize()));
-        out.println("state       " + (info.clean() ? "clean" : "dirty (not closed cleanly; recovered by this open)"));
+        out.println("state       " + (info.clean() ? "clean" : snapshot.writerAttached() ? "dirty (open in a writer)"
+                : "dirty (not closed cleanly; hmapstore recover FILE recovers it)"));
+        out.println("writer      " + (snapshot.writerAttached()
+                ? "attached: these figures are a snapshot, which may be caught mid-write" : "none"));
         out.println("seed        0x" + Long.toHexString(info.seed()));
         out.println("segments    " + stats.segments() + " (initial B " + info.initialLog2Buckets() + ")");
         out.println("entries     " + stats.entries());
         out.println("buckets     " + stats.buckets() + " primary, " + stats.overflowBuckets() + " overflow, load "
                 + load(stats.entries(), stats.buckets()));
+        out.println("check       " + summary(check) + (check.isClean() ? "" : " (hmapstore verify lists them)"));
         out.println();
 
         TextTable segments = new TextTable(new String[] {"segment", "B", "count", "overflow", "load"},
@@ -69,13 +77,7 @@ final class InspectCommand extends StoreFileCommand {
         out.println();
 
         out.println("heap in use     " + stats.heapBytesInUse());
-        out.println("retired bytes   " + stats.retiredBytes() + " (since this open)");
-        StringBuilder released = new StringBuilder();
-        for (Map.Entry<ReleasePolicy, Long> e : stats.releasedBytes().entrySet()) {
-            released.append(released.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
-        }
-        out.println("released bytes  " + (released.isEmpty() ? "0" : released.toString())
-                + " (by this open: free blocks found while rebuilding the allocator)");
+        out.println("resident bytes  " + stats.residentBytes() + " (of the file, in the page cache)");
         return 0;
     }
 

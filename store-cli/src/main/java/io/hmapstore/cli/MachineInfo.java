@@ -47,6 +47,21 @@ final class MachineInfo {
         return m.find() ? m.group(1) : "unknown";
     }
 
+    /**
+     * What {@code PAGEOUT} and {@code COLD} do to anonymous memory here, when that needs saying: with
+     * no swap the kernel has nowhere to write anonymous pages, so they stay resident and keep their
+     * bytes. Without this note a reader sees "old bytes" and unchanged residency and suspects a bug.
+     *
+     * @return the note, or "" on a machine with swap
+     */
+    static String noSwapNote() {
+        return swap().equals("none")
+                ? "PAGEOUT and COLD on anonymous memory: this machine has no swap, so the kernel has nowhere to page "
+                        + "anonymous pages out to; they stay resident and keep their old bytes (file pages are written "
+                        + "back and dropped, and pages already given up with MADV_FREE are discarded: FREE+PAGEOUT)."
+                : "";
+    }
+
     /** @return the swap configured, e.g. {@code "none"} or {@code "8388604 kB"} */
     static String swap() {
         try {

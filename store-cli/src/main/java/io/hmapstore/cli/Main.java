@@ -16,8 +16,7 @@ import picocli.CommandLine.Spec;
         version = "hmapstore 0.1.0",
         description = "Off-heap hash map store: experiments and tools.",
         subcommands = {HarnessCommand.class, PoliciesCommand.class, InspectCommand.class, VerifyCommand.class,
-            HazardsCommand.class,
-            CommandLine.HelpCommand.class})
+            HazardsCommand.class, RecoverCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -23,10 +23,9 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "policies",
         mixinStandardHelpOptions = true,
-        description = {
-            "Shows what each release policy does to memory: read-back, residency, RSS, time.",
-            "Writes a pattern to every page of a fresh region, releases it with each policy, and shows",
-            "what a read returns, resident and RSS MiB before/after, and the time in the call."})
+        header = "Shows what each release policy does to memory: read-back, residency, RSS, time.",
+        description = "Writes a pattern to every page of a fresh region, releases it with each policy, and shows "
+                + "what a read returns, resident and RSS MiB before and after, and the time in the call.")
 final class PoliciesCommand extends NativeCommand {
 
     private static final long MIB = 1L << 20;
@@ -102,6 +101,9 @@ final class PoliciesCommand extends NativeCommand {
         }
         out.println("hmapstore policies: " + sizeMib + " MiB per region, every page written before release");
         table.print(out);
+        if (backing.backings().contains(Backing.ANONYMOUS) && !MachineInfo.noSwapNote().isEmpty()) {
+            out.println(MachineInfo.noSwapNote());
+        }
         if (backing.backings().contains(Backing.FILE)) {
             out.println("file: " + MachineInfo.fileSystem(directory));
         }

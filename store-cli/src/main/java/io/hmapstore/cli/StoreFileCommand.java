@@ -1,61 +1,84 @@
 package io.hmapstore.cli;
 
-import io.hmapstore.Concurrency;
-import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreException;
-import io.hmapstore.StoreFileInfo;
+import io.hmapstore.StoreFileSnapshot;
+import io.hmapstore.StoreFiles;
+import io.hmapstore.VerifyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Parameters;
 
 /**
- * A subcommand that opens a store file it knows nothing about: its superblock says the codecs, and
- * {@link io.hmapstore.Codecs#raw} reads keys and values as raw bytes under those identities. A file
- * that cannot be opened (or read once open) ends the command with its {@link StoreException}'s
- * message and exit code {@value #EXIT_CANNOT_OPEN}.
- *
- * <p>Opening is a real open: it takes the file's lock, so it fails while another process has the
- * store open; it recovers a file that was not closed cleanly; and it writes the superblock's state
- * (dirty while open, clean after).
+ * A subcommand that looks at a store file it knows nothing about, read-only
+ * ({@link StoreFiles#openReadOnly}): no lock is taken, nothing is recovered or written, so it works
+ * beside a live writer and on a file it may not write. A file that cannot be read as a store at all
+ * ends the command with its {@link StoreException}'s message and exit code {@value #EXIT_CANNOT_OPEN}.
  */
 abstract class StoreFileCommand extends NativeCommand {
 
-    /** The exit code when the file cannot be read or opened as a store. */
+    /** The exit code when the file cannot be read as a store file at all. */
     static final int EXIT_CANNOT_OPEN = 2;
 
-    /** Address space reserved for the file at the least: a store file may grow to it while open. */
-    private static final long MIN_RESERVE = 64L << 30;
+    /** The exit code when the check found problems. */
+    static final int EXIT_PROBLEMS = 1;
+
+    /** What {@code --help} says about how every store-file command opens the file. */
+    static final String READ_ONLY_NOTE = "Opens the file read-only: takes no lock, recovers nothing, writes nothing, "
+            + "so it works beside a live writer (a snapshot, which may be caught mid-write) and on a read-only file.";
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The store file.")
     Path file;
 
     @Override
-    final int run(PrintWriter out) {
-        StoreFileInfo info;
-        OffHeapMap<byte[], byte[]> store;
+    int run(PrintWriter out) {
+        StoreFileSnapshot snapshot;
         try {
-            info = StoreFileInfo.read(file);
-            store = OffHeapMap.of(info.rawKeys(), info.rawValues()).persistTo(file)
-                    .concurrency(Concurrency.SINGLE_WRITER)
-                    .reserveBytes(Math.max(MIN_RESERVE, 2 * info.fileBytes()))
-                    .open();
+            snapshot = StoreFiles.openReadOnly(file);
         } catch (StoreException e) {
-            spec.commandLine().getErr().println("hmapstore " + spec.name() + ": " + e.getMessage());
-            return EXIT_CANNOT_OPEN;
+            return failed(e);
         }
-        try (store) {
-            return run(out, info, store);
-        } catch (StoreException e) {
-            spec.commandLine().getErr().println("hmapstore " + spec.name() + ": " + e.getMessage());
-            return EXIT_CANNOT_OPEN;
+        try (snapshot) {
+            return run(out, snapshot);
         }
     }
 
-    /**
-     * Does the command's work on the opened store.
-     *
-     * @param info the superblock as it was before the store was opened (so {@code clean()} says
-     *     whether this open had to recover the file)
-     */
-    abstract int run(PrintWriter out, StoreFileInfo info, OffHeapMap<byte[], byte[]> store);
+    /** Prints the exception's message after the command's name; returns {@value #EXIT_CANNOT_OPEN}. */
+    final int failed(StoreException e) {
+        spec.commandLine().getErr().println("hmapstore " + spec.name() + ": " + e.getMessage());
+        return EXIT_CANNOT_OPEN;
+    }
+
+    /** Does the command's work on the snapshot; returns the exit code. */
+    abstract int run(PrintWriter out, StoreFileSnapshot snapshot);
+
+    /** What the file's state means for the figures shown, in one line, or "" when nothing needs saying. */
+    static String stateNote(StoreFileSnapshot snapshot) {
+        if (snapshot.writerAttached()) {
+            return "note: a writer is attached (another process has the store open); this is a snapshot that may be"
+                    + " caught mid-write, so a problem may be a write in flight";
+        }
+        if (!snapshot.info().clean()) {
+            return "note: the file was not closed cleanly and no writer is attached; hmapstore recover FILE (or verify"
+                    + " --repair) runs the recovery a writer runs on opening it";
+        }
+        return "";
+    }
+
+    /** Prints each problem on a line of its own: where it is, what was expected, what was found. */
+    static void printProblems(PrintWriter out, VerifyReport report, long pageSize) {
+        for (VerifyReport.Problem p : report.problems()) {
+            String where = p.segment() >= 0
+                    ? "segment " + p.segment() + ", bucket " + (p.bucket() < 0 ? "-" : Long.toString(p.bucket()))
+                    : p.offset() < pageSize ? "superblock" : "heap";
+            out.println("problem: offset 0x" + Long.toHexString(p.offset()) + ", " + where + ": expected " + p.expected()
+                    + ", found " + p.found());
+        }
+    }
+
+    /** What a check covered and found, e.g. "3000 entries and 453 buckets checked, 0 problems". */
+    static String summary(VerifyReport report) {
+        int n = report.problems().size();
+        return report.entriesChecked() + " entries and " + report.bucketsChecked() + " buckets checked, "
+                + n + (n == 1 ? " problem" : " problems");
+    }
 }

@@ -86,6 +86,14 @@ class HarnessCommandTest {
     }
 
     @Test
+    void harness_outUnderARegularFile_saysWhyInWords_notWithAJavaClassName() throws IOException {
+        Path file = Files.writeString(out.resolve("a-file"), "x");
+        Run failed = execute("harness", "--quick", "--out", file.resolve("sub").toString());
+        assertEquals(2, failed.exitCode());
+        assertEquals("hmapstore harness: " + file.resolve("sub") + ": not a directory\n", failed.err());
+    }
+
+    @Test
     void harness_quick_writesReportCsvJsonAndPlots() throws IOException {
         for (String name : List.of(HarnessReport.CSV, HarnessReport.JSON, HarnessReport.MARKDOWN)) {
             assertTrue(Files.size(out.resolve(name)) > 0, name + " is missing or empty");
@@ -102,7 +110,11 @@ class HarnessCommandTest {
                 () -> assertTrue(report.contains("![" + Plots.RSS_OVER_TIME + "](" + Plots.RSS_OVER_TIME + ")"),
                         "report shows the RSS plot"),
                 () -> assertTrue(report.contains("| anon store | grow-then-clear | FREE | off |"), "report has the table"),
-                () -> assertTrue(report.contains("## FREE's lazy reclaim"), "report has the reclaim table"));
+                () -> assertTrue(report.contains("## FREE's lazy reclaim"), "report has the reclaim table"),
+                () -> assertTrue(report.contains("**file store** rows run the same store persisted")
+                        && !report.contains("not implemented"), "report says what the file-store rows are"),
+                () -> assertEquals(MachineInfo.swap().equals("none"), report.contains("this machine has no swap, so the"
+                        + " kernel has nowhere to page anonymous pages out to"), "PAGEOUT's rows explained without swap"));
         String json = Files.readString(out.resolve(HarnessReport.JSON));
         assertTrue(json.startsWith("{") && json.strip().endsWith("}"), "JSON is one object");
         long jsonCells = json.lines()
@@ -110,6 +122,9 @@ class HarnessCommandTest {
                         .anyMatch(b -> l.contains("\"backing\": \"" + b.label() + "\"")))
                 .count();
         assertEquals(rows.size(), jsonCells, "a JSON cell per CSV row");
+        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals(rows.size(), tree.get("cells").size(), "the JSON parses, a cell per CSV row");
+        assertEquals(rows.get(0).get("policy"), tree.get("cells").get(0).get("policy").asText());
         assertTrue(json.contains("\"rssOverTime\""), "JSON holds the readings behind the RSS plot");
     }
 

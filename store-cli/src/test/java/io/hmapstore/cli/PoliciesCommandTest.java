@@ -60,6 +60,12 @@ class PoliciesCommandTest {
         assertEquals(List.of("64.0", "0.0"), run.row("anon", "DONTNEED").orElseThrow().subList(3, 5));
         String last = run.lines().get(run.lines().size() - 1);
         assertTrue(last.startsWith("machine: Linux ") && last.contains("page ") && last.contains("JDK 25"), last);
+        if (last.contains("swap none")) {
+            assertEquals("old bytes", run.row("anon", "PAGEOUT").orElseThrow().get(2));
+            assertTrue(run.out().contains("PAGEOUT and COLD on anonymous memory: this machine has no swap"), run.out());
+        } else {
+            assertTrue(!run.out().contains("has no swap"), run.out());
+        }
     }
 
     @Test

@@ -268,6 +268,11 @@ final class EntryHeap {
         return carving && free == (slabCursor[sizeClass] - slab) / CLASS_SIZES[sizeClass];
     }
 
+    /** The block size of size class {@code sizeClass}, for a read-only walk of a file's heap; -1 if there is none. */
+    static long classSize(int sizeClass) {
+        return sizeClass >= 0 && sizeClass < CLASS_SIZES.length ? CLASS_SIZES[sizeClass] : -1;
+    }
+
     private static long blocksPerSlab(int sizeClass) {
         return (SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET) / CLASS_SIZES[sizeClass];
     }

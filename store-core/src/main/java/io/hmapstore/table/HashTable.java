@@ -1577,12 +1577,12 @@ final class HashTable {
 
     /**
      * Reports every block segment {@code seg} reaches: its arrays, overflow buckets and entries, each
-     * checked on the way (a damaged file throws {@link CorruptedStoreException}).
+     * checked on the way (a damaged file throws {@link CorruptedStoreException}). Only reads, so a
+     * read-only look at a file can use it too.
      */
     void reachable(int seg, BlockSink sink) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        m.set(LONG, h + SegmentHeader.STAMP, 0);
         int log2 = log2Buckets(m, seg, h);
         long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
         long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);

@@ -28,7 +28,15 @@ import java.util.BitSet;
  * ({@link HashTable#recover}).
  */
 final class StoreFile implements AutoCloseable {
+    /**
+     * Files this process holds open for writing, by real path: a read-only look at one of them must
+     * not open a descriptor of its own, since closing any descriptor of a file drops every POSIX lock
+     * the process holds on it, the writer's included.
+     */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path path;
+    private Path registered;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private MappedRegion region;
@@ -83,7 +91,7 @@ final class StoreFile implements AutoCloseable {
             return parts;
         } catch (IOException e) {
             file.close();
-            throw new StoreException("cannot open store file " + path + ": " + e, e);
+            throw ioFailure("cannot open store file", path, e);
         } catch (RuntimeException | Error e) {
             file.close();
             throw e;
@@ -111,7 +119,7 @@ final class StoreFile implements AutoCloseable {
             }
             page = buffer.array();
         } catch (IOException e) {
-            throw new StoreException("cannot read store file " + path + ": " + e, e);
+            throw ioFailure("cannot read store file", path, e);
         }
         MemorySegment m = MemorySegment.ofArray(page);
         long magic = m.get(ValueLayout.JAVA_LONG_UNALIGNED, StoreHeader.MAGIC);
@@ -145,7 +153,7 @@ final class StoreFile implements AutoCloseable {
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new StoreException("cannot open store file " + path + ": " + e, e);
+            throw ioFailure("cannot open store file", path, e);
         }
         try {
             FileLock lock = channel.tryLock();
@@ -154,13 +162,16 @@ final class StoreFile implements AutoCloseable {
                 throw new StoreException("store file " + path
                         + " is open for writing in another process; one writer process at a time");
             }
-            return new StoreFile(path, channel, lock);
+            StoreFile file = new StoreFile(path, channel, lock);
+            file.registered = path.toRealPath();
+            WRITING.add(file.registered);
+            return file;
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
             throw new StoreException("store file " + path + " is already open in this process; close it first");
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new StoreException("cannot lock store file " + path + ": " + e, e);
+            throw ioFailure("cannot lock store file", path, e);
         }
     }
 
@@ -208,6 +219,7 @@ final class StoreFile implements AutoCloseable {
         BitSet reachable = new BitSet();
         int[] maxGeneration = {0};
         for (int s = 0; s < table.segments; s++) {
+            m.set(ValueLayout.JAVA_LONG, table.header(s) + SegmentHeader.STAMP, 0); // meaningless at rest
             table.reachable(s, payload -> {
                 reachable.set(Math.toIntExact(heap.granuleOf(heap.blockStart(payload))));
                 maxGeneration[0] = Math.max(maxGeneration[0], heap.generation(payload));
@@ -327,11 +339,23 @@ final class StoreFile implements AutoCloseable {
         close();
     }
 
+    /**
+     * Whether this process holds {@code path} open as a store's writer.
+     *
+     * @param realPath the file's real path
+     */
+    static boolean openForWritingHere(Path realPath) {
+        return WRITING.contains(realPath);
+    }
+
     /** Releases the lock; the region, if still open, is unmapped without marking the file clean. */
     @Override
     public void close() {
         if (region != null && !region.isClosed()) {
             region.close();
+        }
+        if (registered != null) {
+            WRITING.remove(registered);
         }
         try {
             if (lock.isValid()) {
@@ -341,6 +365,23 @@ final class StoreFile implements AutoCloseable {
             // The channel's close below drops the lock anyway.
         }
         closeQuietly(lockChannel);
+    }
+
+    /**
+     * A {@link StoreException} for a failed file operation, saying what went wrong in words ("no such
+     * file", "permission denied") rather than with the JDK exception's class name; the exception is
+     * kept as the cause.
+     *
+     * @param what what was being done, e.g. "cannot open store file"
+     */
+    static StoreException ioFailure(String what, Path path, IOException e) {
+        String why = switch (e) {
+            case java.nio.file.NoSuchFileException x -> "no such file";
+            case java.nio.file.AccessDeniedException x -> "permission denied";
+            case java.nio.file.FileSystemException x when x.getReason() != null -> x.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : "an I/O error";
+        };
+        return new StoreException(what + " " + path + ": " + why, e);
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -75,6 +75,8 @@ final class Libc {
     /** fallocate: deallocate the range (must be combined with {@link #FALLOC_FL_KEEP_SIZE}). */
     static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
+    /** open: read only (no bit set: the access mode's zero value). */
+    static final int O_RDONLY = 0;
     /** open: read and write. */
     static final int O_RDWR = 02;
     /** open: create the file if absent. */

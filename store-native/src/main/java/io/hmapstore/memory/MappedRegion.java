@@ -48,19 +48,21 @@ public final class MappedRegion implements AutoCloseable {
     private final long maxSize;
     private final int fd;
     private final Path path;
+    private final boolean readOnly;
     private final Arena arena = Arena.ofShared();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long size;
     private volatile MemorySegment segment;
     private volatile boolean closed;
 
-    private MappedRegion(long base, long size, long maxSize, int fd, Path path) {
+    private MappedRegion(long base, long size, long maxSize, int fd, Path path, boolean readOnly) {
         this.base = base;
         this.size = size;
         this.maxSize = maxSize;
         this.fd = fd;
         this.path = path;
-        this.segment = MemorySegment.ofAddress(base).reinterpret(size, arena, null);
+        this.readOnly = readOnly;
+        this.segment = view(size);
         OPEN_REGIONS.incrementAndGet();
     }
 
@@ -88,7 +90,7 @@ public final class MappedRegion implements AutoCloseable {
             unmapQuietly(base, max, e);
             throw e;
         }
-        return new MappedRegion(base, initial, max, -1, null);
+        return new MappedRegion(base, initial, max, -1, null, false);
     }
 
     /**
@@ -129,16 +131,45 @@ public final class MappedRegion implements AutoCloseable {
             if (size > 0) {
                 Libc.mmap(base, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
             }
-            return new MappedRegion(base, size, max, fd, absolute);
+            return new MappedRegion(base, size, max, fd, absolute, false);
         } catch (RuntimeException e) {
-            if (base != 0) {
-                unmapQuietly(base, max, e);
+            abandon(base, max, fd, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Maps a whole existing file read-only ({@code O_RDONLY}, {@code PROT_READ}, {@code MAP_SHARED}), for
+     * tools that look at a store another process may be writing: the kernel refuses every write
+     * through the descriptor and the mapping, so nothing done here can change the file, and the
+     * writer's later stores show through. {@link #segment()} is a read-only segment, so a write
+     * attempted from Java throws {@link IllegalArgumentException} ("Attempt to write a read-only
+     * segment") instead of faulting; the region cannot {@link #grow} or {@link #release}. Only whole
+     * pages are mapped: a tail shorter than a page is left out, so no read can fall past the file's end.
+     *
+     * @param path an existing file of at least one page
+     * @return the region; close it to unmap and close the file
+     * @throws IllegalArgumentException if the file is shorter than a page
+     * @throws NativeCallException      if a call fails, e.g. {@code open} with {@code ENOENT} or {@code EACCES}
+     */
+    public static MappedRegion fileReadOnly(Path path) {
+        Objects.requireNonNull(path, "path");
+        Path absolute = path.toAbsolutePath();
+        int fd = Libc.open(absolute, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        long base = 0;
+        long size = 0;
+        try {
+            long length = Libc.fstat(fd).size();
+            size = length / PAGE_SIZE * PAGE_SIZE;
+            if (size == 0) {
+                throw new IllegalArgumentException("file " + absolute + " is " + length
+                        + " bytes, less than one " + PAGE_SIZE + "-byte page");
             }
-            try {
-                Libc.close(fd);
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            base = reserve(size);
+            Libc.mmap(base, size, Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
+            return new MappedRegion(base, size, size, fd, absolute, true);
+        } catch (RuntimeException e) {
+            abandon(base, size, fd, e);
             throw e;
         }
     }
@@ -205,6 +236,15 @@ public final class MappedRegion implements AutoCloseable {
     }
 
     /**
+     * Whether the region maps its file read-only ({@link #fileReadOnly}).
+     *
+     * @return {@code true} for a read-only region
+     */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /**
      * The mapped file's absolute path.
      *
      * @return the path, or empty for an anonymous region
@@ -245,6 +285,7 @@ public final class MappedRegion implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            ensureWritable("grow");
             long oldSize = size;
             RegionChecks.checkGrow(newSize, oldSize, maxSize, PAGE_SIZE);
             if (newSize == oldSize) {
@@ -259,7 +300,7 @@ public final class MappedRegion implements AutoCloseable {
             } else {
                 Libc.mprotect(base + oldSize, newSize - oldSize, readWrite);
             }
-            segment = MemorySegment.ofAddress(base).reinterpret(newSize, arena, null);
+            segment = view(newSize);
             size = newSize;
         } finally {
             lock.unlock();
@@ -283,6 +324,7 @@ public final class MappedRegion implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            ensureWritable("release");
             RegionChecks.checkApplies(policy, isFileBacked());
             RegionChecks.checkRange(offset, length, size, PAGE_SIZE);
             if (length == 0) {
@@ -476,13 +518,24 @@ public final class MappedRegion implements AutoCloseable {
     @Override
     public String toString() {
         return "MappedRegion[" + (path != null ? path.toString() : "anonymous") + ", address=" + Libc.hex(base)
-                + ", size=" + size + ", maxSize=" + maxSize + (closed ? ", closed" : "") + "]";
+                + ", size=" + size + ", maxSize=" + maxSize + (readOnly ? ", read-only" : "") + (closed ? ", closed" : "") + "]";
     }
 
     private void ensureOpen() {
         if (closed) {
             throw RegionChecks.closed();
         }
+    }
+
+    private void ensureWritable(String what) {
+        if (readOnly) {
+            throw new IllegalStateException("cannot " + what + " " + this + ": it maps its file read-only");
+        }
+    }
+
+    private MemorySegment view(long bytes) {
+        MemorySegment view = MemorySegment.ofAddress(base).reinterpret(bytes, arena, null);
+        return readOnly ? view.asReadOnly() : view;
     }
 
     /** Replaces the range with a fresh mapping in one call, so no other mapping can slip into a hole. */
@@ -498,6 +551,18 @@ public final class MappedRegion implements AutoCloseable {
 
     private static long reserve(long bytes) {
         return Libc.mmap(0, bytes, Libc.PROT_NONE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+    }
+
+    /** Undoes a file mapping that failed half-way: unmaps its reservation, if made, and closes the file. */
+    private static void abandon(long base, long bytes, int fd, RuntimeException pending) {
+        if (base != 0) {
+            unmapQuietly(base, bytes, pending);
+        }
+        try {
+            Libc.close(fd);
+        } catch (RuntimeException closeFailure) {
+            pending.addSuppressed(closeFailure);
+        }
     }
 
     private static void unmapQuietly(long address, long bytes, RuntimeException pending) {
