@@ -21,7 +21,7 @@ package io.hmapstore.table;
  * freed, zeroed by the kernel, or reused. {@code kind} lets every followed offset be checked for the
  * area it must point into (an overflow pointer must land on an overflow bucket).
  *
- * <p>Small blocks (size classes up to {@link EntryHeap#MAX_SMALL_BLOCK}) start 16-byte aligned with
+ * <p>Small blocks (size classes up to {@link SizeClasses#MAX_SMALL_BLOCK}) start 16-byte aligned with
  * the payload 8 bytes in. Large blocks (bucket arrays, slabs, big entries) start page-aligned and
  * span a power-of-two number of pages; their payload starts {@link #LARGE_PAYLOAD_OFFSET} bytes in,
  * on a cache line, with the header just before it.
@@ -36,6 +36,8 @@ final class BlockHeader {
     static final long SLAB_GRANULES = -2;
 
     static final long LARGE_PAYLOAD_OFFSET = 64;
+    /** The most a large block's {@code log2pages} may say: a header past it is damaged, not a block. */
+    static final int MAX_LOG2_PAGES = 39;
     /** In a slab's 64-byte large header, from the block start: the size class it is carved into. */
     static final long SLAB_CLASS = 48 - LARGE_PAYLOAD_OFFSET;
     /**

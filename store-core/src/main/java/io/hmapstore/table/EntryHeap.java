@@ -5,7 +5,6 @@ import io.hmapstore.memory.MappedRegion;
 import io.hmapstore.memory.ReleasePolicy;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,36 +12,24 @@ import java.util.TreeMap;
  * The store's allocator: every bucket array, overflow bucket and entry lives in a block it hands out
  * from one {@link MappedRegion}. Offsets, never addresses, so the region may map anywhere.
  *
- * <p>Implementation notes. Small blocks come in size classes (as Go's {@code mallocgc} size classes,
- * coarser): 16-byte steps up to 128 bytes, then four classes per power of two up to
- * {@link #MAX_SMALL_BLOCK}. Each class carves blocks out of 64 KiB slabs and recycles freed blocks
- * through an intrusive LIFO free list whose link sits in the freed payload. Large blocks span a
- * power-of-two number of pages, start on a page and are recycled through per-size free lists kept on
- * the Java heap, because releasing them (for instance {@code MADV_DONTNEED}) may wipe their bytes.
- *
- * <p>Release: a freed large block is handed to the store's {@link ReleasePolicy} at once. A small
- * block goes on its class's free list, and its slab is handed to the policy once every block of it is
- * free: a sweep (Go's scavenger, run inline) counts each slab's free blocks when at least half the
- * slab bytes are free and twice as many bytes are free as after the last sweep, takes the blocks of
- * wholly free slabs off the free lists and releases those slabs. A sweep costs one pass over the slabs
- * and the free lists, and allocates nothing; the doubling rule keeps a store whose free blocks are
- * scattered over many slabs from sweeping again and again for nothing. {@link #reset()} releases the
- * whole heap. Reuse: memory that may
- * still hold old bytes — a small block from a free list, a large block released by a policy that does
- * not guarantee zeros, anything below the high-water mark of a heap that was reset — is zeroed before
- * it is handed out, unless the {@code ZERO_ON_REUSE} guard is off, which is how the pollution hazard
- * of Go's {@code madvdontneed=0} and {@code MADV_FREE} is made visible.
+ * <p>Implementation notes. Blocks up to {@link SizeClasses#MAX_SMALL_BLOCK} are small and come from
+ * {@link SmallBlocks} (size classes carved from slabs, free lists, sweeps that give whole slabs back).
+ * Everything else — slabs themselves, bucket arrays, large entries — is a large block: a power-of-two
+ * number of pages starting on a page, taken from a per-size free list kept on the Java heap (releasing
+ * a block, for instance with {@code MADV_DONTNEED}, may wipe its bytes) or cut from {@code top}, the
+ * heap's high-water mark, growing the mapping as it goes. A freed large block goes to the
+ * {@link ReleasePolicy} at once ({@link ReleaseAndReuse}); {@link #reset()} releases the whole heap.
+ * Memory that may still hold old bytes — a reused block, anything below the high-water mark of a heap
+ * that was reset — is zeroed before it is handed out unless the {@code ZERO_ON_REUSE} guard is off.
+ * The walks of the whole heap (rebuilding a reopened file's free lists, defragmenting a full bounded
+ * heap) are {@link HeapWalks}.
  *
  * <p>Thread safety: all methods are synchronized; writers of different segments share the heap.
  */
 final class EntryHeap {
-    static final long SLAB_BYTES = 64 * 1024;
-    static final long MAX_SMALL_BLOCK = 16 * 1024;
-    /** No sweep before this many small bytes are free: four slabs' worth. */
-    private static final long SWEEP_FLOOR = 4 * SLAB_BYTES;
-    private static final long GRANULE = 16;
-    private static final long[] CLASS_SIZES = sizeClasses();
-    private static final byte[] CLASS_BY_GRANULE = classLookup();
+    static final long SLAB_BYTES = SmallBlocks.SLAB_BYTES;
+    static final long MAX_SMALL_BLOCK = SizeClasses.MAX_SMALL_BLOCK;
+    private static final long GRANULE = SizeClasses.GRANULE;
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
@@ -50,13 +37,7 @@ final class EntryHeap {
     private final MappedRegion region;
     private final long pageSize;
     private final long heapStart;
-    private final ReleasePolicy policy;
-    private final boolean policyZeroes;
-    private final boolean zeroOnReuse;
-    /** Checking mode: count the non-zero bytes of every reused block as it is handed out. */
-    private final boolean verifyReuse;
-    private long reusedNonZeroBytes;
-    private long releaseNanos;
+    private final ReleaseAndReuse policy;
     private volatile Reclaimer reclaimer;
     /** Where {@code top} and {@code dirtyUntil} are mirrored in the file's superblock; -1 when anonymous. */
     private long persistedTop = -1;
@@ -68,28 +49,15 @@ final class EntryHeap {
     private long dirtyUntil;
     private int generation;
 
-    private final long[] freeSmall = new long[CLASS_SIZES.length];
-    private final long[] slabCursor = new long[CLASS_SIZES.length];
-    private final long[] slabLimit = new long[CLASS_SIZES.length];
-    /** The payload of the slab {@link #slabCursor} carves, per class; 0 for none. A sweep never releases it. */
-    private final long[] carvingSlab = new long[CLASS_SIZES.length];
-    /** Every slab not given back, by payload offset: what a sweep walks. */
-    private final LongStack slabs = new LongStack();
-    /** Bytes of small blocks on the free lists. */
-    private long freeSmallBytes;
-    /** The free small bytes at which the next sweep runs (see the class notes). */
-    private long nextSweepAt = SWEEP_FLOOR;
-    private long slabsReleased;
-    private long sweeps;
+    private final SmallBlocks small = new SmallBlocks(this);
     private final LongStack[] freeLarge = new LongStack[64];
 
-    private long bytesInUse;
-    /** Of {@link #bytesInUse}, the bytes of bucket arrays (live or retired): the table's share of a bound. */
+    /** Bytes of large blocks handed out and not freed (slabs not counted: their small blocks are). */
+    private long largeBytesInUse;
+    /** Of those, the bytes of bucket arrays (live or retired): the table's share of a bound. */
     private long arrayBytesInUse;
-    private final long[] bytesByClass = new long[CLASS_SIZES.length];
     private final TreeMap<Long, Long> largeBytesByPages = new TreeMap<>();
     private long retiredBytes;
-    private final EnumMap<ReleasePolicy, Long> releasedBytes = new EnumMap<>(ReleasePolicy.class);
 
     EntryHeap(MappedRegion region, long heapStart, ReleasePolicy policy, boolean zeroOnReuse, boolean checkOffsets,
             boolean verifyReuse) {
@@ -99,10 +67,7 @@ final class EntryHeap {
         this.heapStart = heapStart;
         this.top = heapStart;
         this.dirtyUntil = heapStart;
-        this.policy = policy;
-        this.policyZeroes = policy.guaranteesZeros(region.isFileBacked());
-        this.zeroOnReuse = zeroOnReuse;
-        this.verifyReuse = verifyReuse;
+        this.policy = new ReleaseAndReuse(region, policy, zeroOnReuse, verifyReuse);
         this.checkOffsets = checkOffsets;
         this.mem = region.segment();
     }
@@ -131,10 +96,10 @@ final class EntryHeap {
     synchronized long allocate(long payloadBytes, byte kind) {
         long block = payloadBytes + BlockHeader.SIZE;
         // Bucket arrays are always large: page-aligned, so an array's offset can be checked without a read.
-        long payload = block <= MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS ? allocateSmall(classOf(block))
-                : allocateLarge(payloadBytes, true);
+        long payload = block <= MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS
+                ? small.allocate(SizeClasses.classOf(block)) : allocateLarge(payloadBytes, true);
         if (kind == BlockHeader.BUCKETS) {
-            arrayBytesInUse += largeBytes(payloadBytes);
+            arrayBytesInUse += SizeClasses.largeBytes(payloadBytes);
         }
         MemorySegment m = mem;
         m.set(INT, payload + BlockHeader.GENERATION, nextGeneration());
@@ -165,159 +130,48 @@ final class EntryHeap {
             int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
             long start = payload - BlockHeader.LARGE_PAYLOAD_OFFSET;
             long bytes = pageSize << log2Pages;
-            bytesInUse -= bytes;
+            largeBytesInUse -= bytes;
             if (kind == BlockHeader.BUCKETS) {
                 arrayBytesInUse -= bytes;
             }
             largeBytesByPages.merge(bytes, -bytes, Long::sum);
             retiredBytes += bytes;
-            release(start, bytes);
-            if (persistedTop >= 0) {
-                // Recovery walks the heap block by block: a released block must still say its size.
-                writeLargeHeader(start, log2Pages, BlockHeader.FREED);
-            }
-            largeStack(log2Pages).push(start);
+            giveBackLarge(start, log2Pages);
         } else {
-            long size = CLASS_SIZES[sizeClass];
-            bytesInUse -= size;
-            bytesByClass[sizeClass] -= size;
-            retiredBytes += size;
-            m.set(LONG, payload, freeSmall[sizeClass]);
-            freeSmall[sizeClass] = payload;
-            freeSmallBytes += size;
-            if (freeSmallBytes >= nextSweepAt && 2 * freeSmallBytes >= slabs.size() * SLAB_BYTES) {
-                sweepSlabs(false);
-            }
+            retiredBytes += SizeClasses.size(sizeClass);
+            small.free(payload, sizeClass);
         }
     }
 
     /**
-     * Gives back every slab whose blocks are all free (the class notes say when this runs): counts each
-     * slab's free blocks in its header, takes the blocks of wholly free slabs off the free lists (the
-     * others keep their order), and releases those slabs as free large blocks. With {@code carving},
-     * a slab still being carved goes too once every block carved from it is free (a full bounded
-     * store's {@link #defragment}); otherwise it stays, as the next block of its class comes from it.
+     * Releases a free large block with the policy and lists it for reuse. Recovery walks the heap block
+     * by block, so in a file a released block must still say its size: its header is written again.
      */
-    private void sweepSlabs(boolean carving) {
-        sweeps++;
-        MemorySegment m = mem;
-        int n = slabs.size();
-        for (int i = 0; i < n; i++) {
-            m.set(INT, slabs.get(i) + BlockHeader.SLAB_FREE_BLOCKS, 0);
-        }
-        for (int c = 0; c < CLASS_SIZES.length; c++) {
-            long limit = (long) n * blocksPerSlab(c);
-            long count = 0;
-            for (long p = freeSmall[c]; p != 0; p = m.get(LONG, p)) {
-                if (!isFreedLink(p, c) || ++count > limit) {
-                    throw new CorruptedStoreException("entry heap: free list of size class " + CLASS_SIZES[c]
-                            + (count > limit ? " is longer than its " + n + " slabs can hold (a cycle?)"
-                                    : " links to 0x" + Long.toHexString(p) + ", which is not a freed block of that class")
-                            + " in heap " + range() + " (" + region + ")");
-                }
-                long slab = slabOf(m, p, c);
-                m.set(INT, slab + BlockHeader.SLAB_FREE_BLOCKS, m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) + 1);
-            }
-        }
-        for (int c = 0; c < CLASS_SIZES.length; c++) {
-            long head = 0;
-            long tail = 0;
-            for (long p = freeSmall[c]; p != 0; ) {
-                long next = m.get(LONG, p);
-                if (isWhollyFree(m, slabOf(m, p, c), c, carving)) {
-                    freeSmallBytes -= CLASS_SIZES[c];
-                } else {
-                    if (tail == 0) {
-                        head = p;
-                    } else {
-                        m.set(LONG, tail, p);
-                    }
-                    tail = p;
-                }
-                p = next;
-            }
-            if (tail != 0) {
-                m.set(LONG, tail, 0L);
-            }
-            freeSmall[c] = head;
-        }
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            long slab = slabs.get(i);
-            int c = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF;
-            if (isWhollyFree(m, slab, c, carving)) {
-                if (slab == carvingSlab[c]) {
-                    slabCursor[c] = 0;
-                    slabLimit[c] = 0;
-                    carvingSlab[c] = 0;
-                }
-                releaseSlab(slab);
-            } else {
-                slabs.set(kept++, slab);
-            }
-        }
-        slabs.truncate(kept);
-        nextSweepAt = Math.max(SWEEP_FLOOR, 2 * freeSmallBytes);
-    }
-
-    private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass, boolean carving) {
-        int free = m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS);
-        if (slab != carvingSlab[sizeClass]) {
-            return free == blocksPerSlab(sizeClass);
-        }
-        return carving && free == (slabCursor[sizeClass] - slab) / CLASS_SIZES[sizeClass];
-    }
-
-    /** The block size of size class {@code sizeClass}, for a read-only walk of a file's heap; -1 if there is none. */
-    static long classSize(int sizeClass) {
-        return sizeClass >= 0 && sizeClass < CLASS_SIZES.length ? CLASS_SIZES[sizeClass] : -1;
-    }
-
-    private static long blocksPerSlab(int sizeClass) {
-        return (SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET) / CLASS_SIZES[sizeClass];
-    }
-
-    /**
-     * The slab a small block was carved from, by the distance in its header, checked: a slab of the
-     * block's class, within the heap.
-     */
-    private long slabOf(MemorySegment m, long payload, int sizeClass) {
-        long block = payload - BlockHeader.SIZE;
-        long slab = block - GRANULE * (m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES) & 0xFFFF);
-        if (slab < heapStart + BlockHeader.LARGE_PAYLOAD_OFFSET
-                || (slab - BlockHeader.LARGE_PAYLOAD_OFFSET - heapStart) % pageSize != 0
-                || m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND) != BlockHeader.SLAB
-                || (m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF) != sizeClass) {
-            throw new CorruptedStoreException("entry heap: small block 0x" + Long.toHexString(block) + " of size class "
-                    + CLASS_SIZES[sizeClass] + " names 0x" + Long.toHexString(slab - BlockHeader.LARGE_PAYLOAD_OFFSET)
-                    + " as its slab, which is not a slab of that class; heap " + range() + " of " + region);
-        }
-        return slab;
-    }
-
-    /** Hands a slab whose blocks are all free to the release policy, as a free large block. */
-    private void releaseSlab(long slab) {
-        MemorySegment m = mem;
-        int log2Pages = m.get(ValueLayout.JAVA_SHORT, slab + BlockHeader.LOG2_PAGES);
-        long start = slab - BlockHeader.LARGE_PAYLOAD_OFFSET;
-        m.set(INT, slab + BlockHeader.GENERATION, 0);
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.FREED);
-        release(start, SLAB_BYTES);
+    private void giveBackLarge(long start, int log2Pages) {
+        policy.release(start, pageSize << log2Pages);
         if (persistedTop >= 0) {
             writeLargeHeader(start, log2Pages, BlockHeader.FREED);
         }
         largeStack(log2Pages).push(start);
-        slabsReleased++;
+    }
+
+    /** Hands a slab whose blocks are all free to the release policy, as a free large block. */
+    void releaseSlab(long slab) {
+        MemorySegment m = mem;
+        int log2Pages = m.get(ValueLayout.JAVA_SHORT, slab + BlockHeader.LOG2_PAGES);
+        m.set(INT, slab + BlockHeader.GENERATION, 0);
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.FREED);
+        giveBackLarge(slab - BlockHeader.LARGE_PAYLOAD_OFFSET, log2Pages);
     }
 
     /** @return slabs given back to the release policy since the store opened */
     synchronized long slabsReleased() {
-        return slabsReleased;
+        return small.slabsReleased();
     }
 
     /** @return sweeps run since the store opened */
     synchronized long sweeps() {
-        return sweeps;
+        return small.sweeps();
     }
 
     /**
@@ -381,131 +235,62 @@ final class EntryHeap {
     }
 
     /**
-     * Rebuilds the allocator of a heap opened from a file: walks it block by block from its start to
-     * {@code top}, keeps the blocks {@code reachable} names (by block start) and puts every other one
-     * on a free list. Free large blocks are released with the policy (or zeroed) so they read as
-     * zeros, whatever a crash left in them.
+     * Rebuilds the allocator of a heap opened from a file ({@link HeapWalks#rebuild}).
      *
      * @param reachable block starts, as offsets from the heap start divided by 16
      * @param maxGeneration the largest generation seen, so new stamps never repeat old ones
      * @throws CorruptedStoreException if a block header is impossible
      */
     synchronized void rebuild(java.util.BitSet reachable, int maxGeneration) {
-        // Recovery may already have allocated (finishing an evacuation): start the books afresh, keep top.
+        HeapWalks.rebuild(this, reachable, maxGeneration);
+    }
+
+    /** For a rebuild: forgets every block and count, keeping {@code top}. */
+    void forgetBooks(int maxGeneration) {
         generation = Math.max(generation, maxGeneration & ~RETIRED);
-        bytesInUse = 0;
+        largeBytesInUse = 0;
         arrayBytesInUse = 0;
-        forgetSmallBlocks();
-        java.util.Arrays.fill(bytesByClass, 0);
-        java.util.Arrays.fill(freeLarge, null);
+        small.forget();
+        forgetFreeLarge();
         largeBytesByPages.clear();
-        MemorySegment m = mem;
-        long start = heapStart;
-        while (start < top) {
-            long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
-            int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
-            long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
-            if (m.get(LONG, payload - BlockHeader.SIZE) == 0 && !reachable.get(granule(start))) {
-                // A header wiped whole: a crash between releasing a freed block (PUNCH_HOLE reads as
-                // zeros) and rewriting its header. Every page of such a block reads as zeros, so
-                // each is taken as a free one-page block.
-                sizeClass = BlockHeader.LARGE_CLASS;
-                log2Pages = 0;
-                bytes = pageSize;
-            }
-            if (sizeClass != BlockHeader.LARGE_CLASS || bytes < 0 || start + bytes > top) {
-                throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
-                        + " has no sound large-block header (class " + sizeClass + ", log2 pages " + log2Pages
-                        + ") within heap " + range() + " of " + region);
-            }
-            byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
-            if (kind == BlockHeader.SLAB) {
-                if (bytes != SLAB_BYTES || reachable.get(granule(start))) {
-                    // Carving it would write free-block headers over whatever it really is.
-                    throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
-                            + " says it is a slab, but it is " + bytes + " bytes (a slab is " + SLAB_BYTES + ")"
-                            + (reachable.get(granule(start)) ? " and a segment reaches it as a block of its own" : "")
-                            + "; heap " + range() + " of " + region);
-                }
-                if (!rebuildSlab(m, start, reachable)) {
-                    freeUnreached(m, start, bytes, log2Pages);
-                    slabsReleased++;
-                }
-            } else if (reachable.get(granule(start))) {
-                bytesInUse += bytes;
-                if (kind == BlockHeader.BUCKETS) {
-                    arrayBytesInUse += bytes;
-                }
-                largeBytesByPages.merge(bytes, bytes, Long::sum);
-            } else {
-                freeUnreached(m, start, bytes, log2Pages);
-            }
-            start += bytes;
+    }
+
+    /** For a rebuild: counts a large block a segment reaches. */
+    void countReached(long bytes, byte kind) {
+        largeBytesInUse += bytes;
+        if (kind == BlockHeader.BUCKETS) {
+            arrayBytesInUse += bytes;
         }
+        largeBytesByPages.merge(bytes, bytes, Long::sum);
     }
 
     /** Frees a large block nothing reaches, on open: released (or zeroed), so it reads as zeros whatever a crash left. */
-    private void freeUnreached(MemorySegment m, long start, long bytes, int log2Pages) {
-        release(start, bytes);
-        if (!policyZeroes) {
-            m.asSlice(start, bytes).fill((byte) 0);
+    void freeUnreached(long start, long bytes, int log2Pages) {
+        policy.release(start, bytes);
+        if (!policy.policyZeroes) {
+            mem.asSlice(start, bytes).fill((byte) 0);
         }
+        listFreeLarge(start, log2Pages);
+    }
+
+    /** Writes a free large block's header and lists it for reuse. */
+    void listFreeLarge(long start, int log2Pages) {
         writeLargeHeader(start, log2Pages, BlockHeader.FREED);
         largeStack(log2Pages).push(start);
     }
 
-    /**
-     * Lists a slab's unreached blocks on its class's free list.
-     *
-     * @return false, listing nothing, when no block of it is reached: the caller frees it whole
-     */
-    private boolean rebuildSlab(MemorySegment m, long slab, java.util.BitSet reachable) {
-        int sizeClass = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.LARGE_PAYLOAD_OFFSET + BlockHeader.SLAB_CLASS)
-                & 0xFF;
-        if (sizeClass >= CLASS_SIZES.length) {
-            throw new CorruptedStoreException("entry heap: slab at 0x" + Long.toHexString(slab) + " names size class "
-                    + sizeClass + "; there are " + CLASS_SIZES.length + " (" + region + ")");
-        }
-        long size = CLASS_SIZES[sizeClass];
-        long end = slab + SLAB_BYTES;
-        long first = slab + BlockHeader.LARGE_PAYLOAD_OFFSET;
-        boolean anyLive = false;
-        for (long block = first; block + size <= end; block += size) {
-            anyLive |= reachable.get(granule(block));
-        }
-        if (!anyLive) {
-            return false;
-        }
-        slabs.push(first);
-        for (long block = first; block + size <= end; block += size) {
-            long payload = block + BlockHeader.SIZE;
-            // Written afresh for every block: files from before slabs were given back lack it.
-            m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES, (short) ((block - first) / GRANULE));
-            if (reachable.get(granule(block))) {
-                bytesInUse += size;
-                bytesByClass[sizeClass] += size;
-            } else {
-                m.set(INT, payload + BlockHeader.GENERATION, 0);
-                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
-                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
-                m.set(LONG, payload, freeSmall[sizeClass]);
-                freeSmall[sizeClass] = payload;
-                freeSmallBytes += size;
-            }
-        }
-        return true;
+    void forgetFreeLarge() {
+        java.util.Arrays.fill(freeLarge, null);
     }
 
-    /** Forgets every slab and free small block: the heap was reset, or is being rebuilt. */
-    private void forgetSmallBlocks() {
-        java.util.Arrays.fill(freeSmall, 0);
-        java.util.Arrays.fill(slabCursor, 0);
-        java.util.Arrays.fill(slabLimit, 0);
-        java.util.Arrays.fill(carvingSlab, 0);
-        slabs.truncate(0);
-        freeSmallBytes = 0;
-        nextSweepAt = SWEEP_FLOOR;
+    /** Takes the free run {@code [newTop, top)} off the heap; its bytes may be dirty when handed out again. */
+    void lowerTop(long newTop) {
+        setDirtyUntil(Math.max(dirtyUntil, top));
+        setTop(newTop);
+    }
+
+    SmallBlocks small() {
+        return small;
     }
 
     /** @return the reachability index of the block starting at {@code blockStart} */
@@ -513,7 +298,7 @@ final class EntryHeap {
         return granule(blockStart);
     }
 
-    private int granule(long blockStart) {
+    int granule(long blockStart) {
         return (int) ((blockStart - heapStart) / GRANULE);
     }
 
@@ -540,9 +325,9 @@ final class EntryHeap {
         int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
         if (sizeClass == BlockHeader.LARGE_CLASS) {
             int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
-            return (log2Pages < 0 || log2Pages > 40) ? -1 : (pageSize << log2Pages) - BlockHeader.LARGE_PAYLOAD_OFFSET;
+            return (log2Pages < 0 || log2Pages > BlockHeader.MAX_LOG2_PAGES) ? -1 : (pageSize << log2Pages) - BlockHeader.LARGE_PAYLOAD_OFFSET;
         }
-        return sizeClass < CLASS_SIZES.length ? CLASS_SIZES[sizeClass] - BlockHeader.SIZE : -1;
+        return sizeClass < SizeClasses.COUNT ? SizeClasses.size(sizeClass) - BlockHeader.SIZE : -1;
     }
 
     /**
@@ -587,61 +372,22 @@ final class EntryHeap {
         setDirtyUntil(Math.max(dirtyUntil, top));
         setTop(heapStart);
         if (used > 0) {
-            release(heapStart, used);
+            policy.release(heapStart, used);
         }
-        if (policyZeroes) {
+        if (policy.policyZeroes) {
             setDirtyUntil(heapStart);
         }
-        retiredBytes += bytesInUse;
-        bytesInUse = 0;
+        retiredBytes += largeBytesInUse + small.bytesInUse();
+        largeBytesInUse = 0;
         arrayBytesInUse = 0;
-        forgetSmallBlocks();
-        java.util.Arrays.fill(bytesByClass, 0);
+        small.forget();
         java.util.Arrays.fill(freeLarge, null);
         largeBytesByPages.clear();
     }
 
-    private void release(long offset, long bytes) {
-        if (policy == ReleasePolicy.KEEP) {
-            return;
-        }
-        StoreEvents.Release event = new StoreEvents.Release();
-        event.begin();
-        long start = System.nanoTime();
-        region.release(offset, bytes, policy);
-        releaseNanos += System.nanoTime() - start;
-        releasedBytes.merge(policy, bytes, Long::sum);
-        if (event.shouldCommit()) {
-            event.offset = offset;
-            event.bytes = bytes;
-            event.policy = policy.name();
-            event.commit();
-        }
-    }
-
-    /** Counts what a reused block still holds when it is handed out: 0 unless ZERO_ON_REUSE is off. */
-    private void checkReused(long offset, long length) {
-        if (!verifyReuse || length <= 0) {
-            return;
-        }
-        MemorySegment m = mem;
-        long i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) {
-            long w = m.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + i);
-            if (w != 0) {
-                for (int b = 0; b < Long.BYTES; b++, w >>>= 8) {
-                    reusedNonZeroBytes += (w & 0xFF) != 0 ? 1 : 0;
-                }
-            }
-        }
-        for (; i < length; i++) {
-            reusedNonZeroBytes += m.get(ValueLayout.JAVA_BYTE, offset + i) != 0 ? 1 : 0;
-        }
-    }
-
     /** @return nanoseconds spent inside release-policy calls */
     synchronized long releaseNanos() {
-        return releaseNanos;
+        return policy.releaseNanos();
     }
 
     /** Advises transparent huge pages (MADV_HUGEPAGE) for the heap, now and as the mapping grows. */
@@ -652,16 +398,16 @@ final class EntryHeap {
 
     /** @return non-zero bytes found in reused blocks as they were handed out (checking mode only) */
     synchronized long reusedNonZeroBytes() {
-        return reusedNonZeroBytes;
+        return policy.reusedNonZeroBytes();
     }
 
     synchronized long bytesInUse() {
-        return bytesInUse;
+        return largeBytesInUse + small.bytesInUse();
     }
 
     /** @return bytes in use by everything but bucket arrays: entries, overflow buckets (what eviction frees) */
     synchronized long entryBytesInUse() {
-        return bytesInUse - arrayBytesInUse;
+        return largeBytesInUse + small.bytesInUse() - arrayBytesInUse;
     }
 
     synchronized long retiredBytes() {
@@ -669,16 +415,12 @@ final class EntryHeap {
     }
 
     synchronized Map<ReleasePolicy, Long> releasedBytes() {
-        return new EnumMap<>(releasedBytes);
+        return policy.releasedBytes();
     }
 
     synchronized Map<Long, Long> bytesBySizeClass() {
         TreeMap<Long, Long> out = new TreeMap<>();
-        for (int c = 0; c < CLASS_SIZES.length; c++) {
-            if (bytesByClass[c] != 0) {
-                out.put(CLASS_SIZES[c], bytesByClass[c]);
-            }
-        }
+        small.bytesBySize(out);
         largeBytesByPages.forEach((size, bytes) -> {
             if (bytes != 0) {
                 out.put(size, bytes);
@@ -687,95 +429,30 @@ final class EntryHeap {
         return out;
     }
 
-    /**
-     * Zeroes {@code [offset, offset + length)} without making a slice, so hot paths allocate nothing.
-     */
-    static void zero(MemorySegment m, long offset, long length) {
-        if (length > 512) {
-            m.asSlice(offset, length).fill((byte) 0);
-            return;
-        }
-        long i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) {
-            m.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + i, 0L);
-        }
-        for (; i < length; i++) {
-            m.set(ValueLayout.JAVA_BYTE, offset + i, (byte) 0);
-        }
+    /** A large block for a slab, stamped with a fresh generation; {@link SmallBlocks} writes the rest. */
+    long allocateSlabBlock(long payloadBytes) {
+        long slab = allocateLarge(payloadBytes, false);
+        mem.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
+        return slab;
     }
 
-    private long allocateSmall(int sizeClass) {
-        long size = CLASS_SIZES[sizeClass];
-        if (freeSmall[sizeClass] == 0 && slabCursor[sizeClass] + size > slabLimit[sizeClass]) {
-            try {
-                newSlab(sizeClass);
-            } catch (io.hmapstore.StoreFullException full) {
-                // At the memory bound, a freed block of a larger class serves rather than failing: the
-                // bound holds, at the cost of the difference.
-                for (int larger = sizeClass + 1; larger < CLASS_SIZES.length; larger++) {
-                    if (freeSmall[larger] != 0) {
-                        return takeFree(larger);
-                    }
-                }
-                throw full;
-            }
-        }
-        if (freeSmall[sizeClass] != 0) {
-            return takeFree(sizeClass);
-        }
-        long block = slabCursor[sizeClass];
-        slabCursor[sizeClass] = block + size;
-        bytesInUse += size;
-        bytesByClass[sizeClass] += size;
-        long payload = block + BlockHeader.SIZE;
-        MemorySegment m = mem;
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
-        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
-                (short) ((block - carvingSlab[sizeClass]) / GRANULE));
-        return payload;
+    /** Readies a small block taken off a free list: zeroed unless ZERO_ON_REUSE is off, then checked. */
+    void prepareReused(long payload, long length) {
+        policy.prepare(mem, payload, length);
     }
 
-    private void newSlab(int sizeClass) {
-        long slab = allocateLarge(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET, false);
-        MemorySegment m = mem;
-        m.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
-        slabCursor[sizeClass] = slab;
-        slabLimit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
-        carvingSlab[sizeClass] = slab;
-        slabs.push(slab);
+    /** @return whether offsets read back from memory are checked (the OFFSET_CHECK guard) */
+    boolean checksOffsets() {
+        return checkOffsets;
     }
 
-    private long takeFree(int sizeClass) {
-        long size = CLASS_SIZES[sizeClass];
-        MemorySegment m = mem;
-        long payload = freeSmall[sizeClass];
-        if (!isFreedLink(payload, sizeClass)) {
-            throw new CorruptedStoreException("entry heap: free list of size class " + size + " links to 0x"
-                    + Long.toHexString(payload) + ", which is not a freed block of that class in heap " + range()
-                    + " (" + region + ")");
-        }
-        freeSmall[sizeClass] = m.get(LONG, payload);
-        freeSmallBytes -= size;
-        if (zeroOnReuse) {
-            zero(m, payload, size - BlockHeader.SIZE);
-        }
-        checkReused(payload, size - BlockHeader.SIZE);
-        bytesInUse += size;
-        bytesByClass[sizeClass] += size;
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
-        return payload;
+    long pageSize() {
+        return pageSize;
     }
 
-    private boolean isFreedLink(long payload, int sizeClass) {
-        if (!checkOffsets) {
-            return true;
-        }
-        MemorySegment m = mem;
-        return payload >= heapStart + BlockHeader.SIZE && payload < top && (payload & 7) == 0
-                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED
-                && (m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF) == sizeClass;
+    /** @return the heap and its region, for error messages */
+    String where() {
+        return "heap " + range() + " (" + region + ")";
     }
 
     private long allocateLarge(long payloadBytes, boolean counted) {
@@ -786,13 +463,13 @@ final class EntryHeap {
         long start;
         if (!stack.isEmpty()) {
             start = stack.pop();
-            if (zeroOnReuse && !policyZeroes) {
+            if (policy.zeroOnReuse && !policy.policyZeroes) {
                 // Around the header, not over it: a crash mid-fill must leave the block's size readable.
                 long header = start + BlockHeader.LARGE_PAYLOAD_OFFSET - BlockHeader.SIZE;
                 mem.asSlice(start, header - start).fill((byte) 0);
                 mem.asSlice(header + BlockHeader.SIZE, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET).fill((byte) 0);
             }
-            checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
+            policy.check(mem, start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
         } else {
             start = top;
             try {
@@ -808,15 +485,15 @@ final class EntryHeap {
             }
             if (start < dirtyUntil) {
                 long dirty = Math.min(bytes, dirtyUntil - start);
-                if (zeroOnReuse) {
+                if (policy.zeroOnReuse) {
                     mem.asSlice(start, dirty).fill((byte) 0);
                 }
-                checkReused(start + BlockHeader.LARGE_PAYLOAD_OFFSET, dirty - BlockHeader.LARGE_PAYLOAD_OFFSET);
+                policy.check(mem, start + BlockHeader.LARGE_PAYLOAD_OFFSET, dirty - BlockHeader.LARGE_PAYLOAD_OFFSET);
             }
         }
         if (counted) {
             // A slab is not counted itself: the small blocks carved from it are.
-            bytesInUse += bytes;
+            largeBytesInUse += bytes;
             largeBytesByPages.merge(bytes, bytes, Long::sum);
         }
         long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
@@ -905,22 +582,11 @@ final class EntryHeap {
     }
 
     /**
-     * @param payloadBytes a large block's payload
-     * @return the bytes of the large block that holds it: whole pages, a power of two of them
-     */
-    static long largeBytes(long payloadBytes) {
-        long pageSize = MappedRegion.pageSize();
-        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
-        return pageSize << (64 - Long.numberOfLeadingZeros(pages - 1));
-    }
-
-    /**
      * @param payloadBytes an entry's payload
      * @return the bytes of the block that holds it, small or large
      */
     static long blockBytes(long payloadBytes) {
-        long block = payloadBytes + BlockHeader.SIZE;
-        return block <= MAX_SMALL_BLOCK ? CLASS_SIZES[classOf(block)] : largeBytes(payloadBytes);
+        return SizeClasses.blockBytes(payloadBytes);
     }
 
     /**
@@ -931,7 +597,7 @@ final class EntryHeap {
      * @return the array's payload offset, or 0 if it does not fit now
      */
     synchronized long tryAllocateArray(long payloadBytes) {
-        long bytes = largeBytes(payloadBytes);
+        long bytes = SizeClasses.largeBytes(payloadBytes);
         int log2Pages = Long.numberOfTrailingZeros(bytes / pageSize);
         LongStack free = freeLarge[log2Pages];
         if ((free == null || free.isEmpty()) && top + bytes > region.maxSize() - reserve) {
@@ -940,59 +606,9 @@ final class EntryHeap {
         return allocate(payloadBytes, BlockHeader.BUCKETS);
     }
 
-    /**
-     * Makes the free space of a full heap usable again, for a bounded store that must make room: gives
-     * back every wholly free slab (the ones still being carved too), then merges each run of adjacent
-     * free large blocks into as few power-of-two blocks as it can, and takes a run that ends at
-     * {@code top} off the heap, so the space is one stretch below the bound again. A cold path: it
-     * walks the whole heap. Crash-ordered for files: the headers of a merged run are written from its
-     * end backwards, so a walk of the heap finds a sound header wherever it lands; a lowered top is
-     * recorded after the bytes above it are marked possibly dirty.
-     */
+    /** Gathers a full bounded heap's free space ({@link HeapWalks#defragment}). */
     synchronized void defragment() {
-        sweepSlabs(true);
-        MemorySegment m = mem;
-        java.util.Arrays.fill(freeLarge, null);
-        long runStart = -1;
-        long start = heapStart;
-        while (start < top) {
-            long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
-            long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
-            if (bytes < 0 || start + bytes > top) {
-                throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
-                        + " says it spans 2^" + log2Pages + " pages, past the heap " + range() + " of " + region);
-            }
-            boolean free = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED;
-            if (free && runStart < 0) {
-                runStart = start;
-            } else if (!free && runStart >= 0) {
-                mergeFreeRun(runStart, start);
-                runStart = -1;
-            }
-            start += bytes;
-        }
-        if (runStart >= 0) {
-            setDirtyUntil(Math.max(dirtyUntil, top));
-            setTop(runStart);
-        }
-    }
-
-    /** Rewrites the free blocks in {@code [from, to)} as power-of-two blocks, largest first, and lists them. */
-    private void mergeFreeRun(long from, long to) {
-        long[] starts = new long[64];
-        int[] log2s = new int[64];
-        int n = 0;
-        for (long at = from; at < to; n++) {
-            int log2 = 63 - Long.numberOfLeadingZeros((to - at) / pageSize);
-            starts[n] = at;
-            log2s[n] = log2;
-            at += pageSize << log2;
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            writeLargeHeader(starts[i], log2s[i], BlockHeader.FREED);
-            largeStack(log2s[i]).push(starts[i]);
-        }
+        HeapWalks.defragment(this);
     }
 
     private LongStack largeStack(int log2Pages) {
@@ -1007,77 +623,11 @@ final class EntryHeap {
     /** Set in a generation when its block is retired; live generations stay below it. */
     static final int RETIRED = 0x8000_0000;
 
-    private int nextGeneration() {
+    int nextGeneration() {
         generation = (generation + 1) & ~RETIRED;
         if (generation == 0) {
             generation = 1;
         }
         return generation;
-    }
-
-    private static int classOf(long blockBytes) {
-        return CLASS_BY_GRANULE[(int) ((blockBytes + GRANULE - 1) / GRANULE)];
-    }
-
-    private static long[] sizeClasses() {
-        java.util.ArrayList<Long> sizes = new java.util.ArrayList<>();
-        for (long s = 16; s <= 128; s += 16) {
-            sizes.add(s);
-        }
-        for (long base = 128; base < MAX_SMALL_BLOCK; base *= 2) {
-            for (int q = 1; q <= 4; q++) {
-                sizes.add(base + base / 4 * q);
-            }
-        }
-        return sizes.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static byte[] classLookup() {
-        byte[] lookup = new byte[(int) (MAX_SMALL_BLOCK / GRANULE) + 1];
-        int c = 0;
-        for (int g = 0; g < lookup.length; g++) {
-            while (CLASS_SIZES[c] < g * GRANULE) {
-                c++;
-            }
-            lookup[g] = (byte) c;
-        }
-        return lookup;
-    }
-
-    /** A growable stack of longs, so free lists box nothing. */
-    private static final class LongStack {
-        private long[] items = new long[8];
-        private int size;
-
-        void push(long v) {
-            if (size == items.length) {
-                items = java.util.Arrays.copyOf(items, size * 2);
-            }
-            items[size++] = v;
-        }
-
-        long pop() {
-            return items[--size];
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        int size() {
-            return size;
-        }
-
-        long get(int i) {
-            return items[i];
-        }
-
-        void set(int i, long v) {
-            items[i] = v;
-        }
-
-        void truncate(int n) {
-            size = n;
-        }
     }
 }

@@ -93,12 +93,12 @@ final class MemoryPlan {
      * leave between them, and two more, so that once everything is evicted a slab can always be had.
      */
     private static long slack(int segments) {
-        return (2L * segments + 2) * EntryHeap.SLAB_BYTES;
+        return (2L * segments + 2) * SmallBlocks.SLAB_BYTES;
     }
 
     /** The largest block the heap hands out within {@code bytes}: a small class, or a power-of-two of pages. */
     private static long largestBlock(long bytes) {
-        if (bytes <= EntryHeap.MAX_SMALL_BLOCK) {
+        if (bytes <= SizeClasses.MAX_SMALL_BLOCK) {
             return bytes;
         }
         return Long.highestOneBit(bytes / io.hmapstore.memory.MappedRegion.pageSize())
@@ -109,12 +109,12 @@ final class MemoryPlan {
     static long reserve(long maxBytes) {
         long pageSize = io.hmapstore.memory.MappedRegion.pageSize();
         long sixteenth = maxBytes / 16 / pageSize * pageSize;
-        return Math.max(2 * EntryHeap.SLAB_BYTES, Math.min(EntryHeap.DEFAULT_RESERVE, sixteenth));
+        return Math.max(2 * SmallBlocks.SLAB_BYTES, Math.min(EntryHeap.DEFAULT_RESERVE, sixteenth));
     }
 
     /** Two arrays of 2^log2 buckets per segment. */
     private static long tableBytes(int segments, long bucketBytes, int log2) {
-        return 2L * segments * EntryHeap.largeBytes(bucketBytes << log2);
+        return 2L * segments * SizeClasses.largeBytes(bucketBytes << log2);
     }
 
     /** Entries a table of {@code segments} segments at {@code log2} holds before it would double. */

@@ -171,8 +171,8 @@ final class ReadOnlyStore implements StoreFileSnapshot {
                     Integer.toString(segmentBits)));
             walkable = false;
         }
-        if (initialLog2 < 0 || initialLog2 > 40) {
-            problems.add(superblock(StoreHeader.INITIAL_LOG2, "initial B in [0, 40]", Integer.toString(initialLog2)));
+        if (initialLog2 < 0 || initialLog2 > HashTable.MAX_LOG2_BUCKETS) {
+            problems.add(superblock(StoreHeader.INITIAL_LOG2, "initial B in [0, " + HashTable.MAX_LOG2_BUCKETS + "]", Integer.toString(initialLog2)));
         }
         walkable &= checkSize(problems, StoreHeader.KEY_SIZE, "key", keySize);
         walkable &= checkSize(problems, StoreHeader.VALUE_SIZE, "value", valueSize);
@@ -185,7 +185,7 @@ final class ReadOnlyStore implements StoreFileSnapshot {
         if (state != StoreHeader.CLEAN && state != StoreHeader.DIRTY) {
             problems.add(superblock(StoreHeader.STATE, "state CLEAN or DIRTY", "0x" + Integer.toHexString(state)));
         }
-        StoreFile.Geometry g = StoreFile.Geometry.of(walkable ? segmentBits : 0, Math.clamp(initialLog2, 0, 40));
+        StoreFile.Geometry g = StoreFile.Geometry.of(walkable ? segmentBits : 0, Math.clamp(initialLog2, 0, HashTable.MAX_LOG2_BUCKETS));
         if (walkable && g.heapStart() > length) {
             problems.add(superblock(StoreHeader.SEGMENT_BITS, "segment headers within the file's " + length + " bytes",
                     (1 << segmentBits) + " segments, heap from 0x" + Long.toHexString(g.heapStart())));
@@ -323,7 +323,7 @@ final class ReadOnlyStore implements StoreFileSnapshot {
             long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
             int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
             int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
-            long bytes = log2Pages >= 0 && log2Pages < 40 ? pageSize << log2Pages : -1;
+            long bytes = log2Pages >= 0 && log2Pages <= BlockHeader.MAX_LOG2_PAGES ? pageSize << log2Pages : -1;
             if (m.get(LONG, payload - BlockHeader.SIZE) == 0) {
                 start += pageSize; // a header wiped by PUNCH_HOLE: a free page (FORMAT.md, rule 2)
                 continue;
@@ -337,10 +337,10 @@ final class ReadOnlyStore implements StoreFileSnapshot {
             boolean live = kind != BlockHeader.FREED && m.get(INT, payload + BlockHeader.GENERATION) != 0;
             if (kind == BlockHeader.SLAB) {
                 int slabClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SLAB_CLASS) & 0xFF;
-                long size = EntryHeap.classSize(slabClass);
-                if (bytes != EntryHeap.SLAB_BYTES || size < 0) {
+                long size = SizeClasses.sizeOrNone(slabClass);
+                if (bytes != SmallBlocks.SLAB_BYTES || size < 0) {
                     problems.add(new Problem(-1, -1, payload + BlockHeader.SLAB_CLASS, "a slab of "
-                            + EntryHeap.SLAB_BYTES + " bytes of a size class that exists", bytes + " bytes, class "
+                            + SmallBlocks.SLAB_BYTES + " bytes of a size class that exists", bytes + " bytes, class "
                             + slabClass));
                 } else {
                     for (long block = payload; block + size <= start + bytes; block += size) {
