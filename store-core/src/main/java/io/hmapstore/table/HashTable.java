@@ -54,6 +54,10 @@ final class HashTable {
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
     static final long LOAD_NUM = 13;
     static final long LOAD_DEN = 2;
+    /**
+     * The largest {@code B} (and {@code oldB}) a segment header may hold: every range check of a
+     * {@code B} read from memory uses it, through {@link #log2InRange}.
+     */
     static final int MAX_LOG2_BUCKETS = 40;
 
     /** Returned by {@link #collect} when a segment's walk is complete. */
@@ -108,7 +112,7 @@ final class HashTable {
         if (fresh) {
             MemorySegment m = heap.mem();
             for (int s = 0; s < segments; s++) {
-                m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+                SegmentHeader.setLog2Buckets(m, header(s), initialLog2);
             }
         }
     }
@@ -167,8 +171,8 @@ final class HashTable {
     long tryBeginWrite(int seg) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        long s = (long) SegmentHeader.STAMP_HANDLE.getVolatile(m, h + SegmentHeader.STAMP);
-        if ((s & 1) != 0 || !SegmentHeader.STAMP_HANDLE.compareAndSet(m, h + SegmentHeader.STAMP, s, s + 1)) {
+        long s = SegmentHeader.getStampVolatile(m, h);
+        if ((s & 1) != 0 || !SegmentHeader.casStamp(m, h, s, s + 1)) {
             return -1;
         }
         return s + 1;
@@ -176,7 +180,7 @@ final class HashTable {
 
     /** Makes the stamp even again; a release store, so every data write is seen before it. */
     void endWrite(int seg, long stamp) {
-        SegmentHeader.STAMP_HANDLE.setRelease(heap.mem(), header(seg) + SegmentHeader.STAMP, stamp + 1);
+        SegmentHeader.setStampRelease(heap.mem(), header(seg), stamp + 1);
     }
 
     /**
@@ -185,19 +189,19 @@ final class HashTable {
      */
     boolean validate(int seg, long stamp) {
         VarHandle.acquireFence();
-        return (long) SegmentHeader.STAMP_HANDLE.getOpaque(heap.mem(), header(seg) + SegmentHeader.STAMP) == stamp;
+        return SegmentHeader.getStampOpaque(heap.mem(), header(seg)) == stamp;
     }
 
     long readStamp(int seg) {
-        return (long) SegmentHeader.STAMP_HANDLE.getAcquire(heap.mem(), header(seg) + SegmentHeader.STAMP);
+        return SegmentHeader.getStampAcquire(heap.mem(), header(seg));
     }
 
     long generation(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.GENERATION);
+        return SegmentHeader.generation(heap.mem(), header(seg));
     }
 
     long count(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.COUNT);
+        return SegmentHeader.count(heap.mem(), header(seg));
     }
 
     // ---------------------------------------------------------------- lookup (mapaccess)
@@ -227,10 +231,9 @@ final class HashTable {
      */
     long findInlineLong(MemorySegment m, int seg, long hash, long key) {
         long h = header(seg);
-        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0 || log2 < 0 || log2 > MAX_LOG2_BUCKETS
-                || !arrayOk(m, buckets, log2)) {
+        long buckets = SegmentHeader.buckets(m, h);
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        if (SegmentHeader.oldBuckets(m, h) != 0 || !log2InRange(log2) || !arrayOk(m, buckets, log2)) {
             return SLOW;
         }
         long b = buckets + (hash & mask(log2)) * layout.size;
@@ -260,16 +263,16 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long buckets = buckets(m, seg, h, log2);
         if (buckets == 0) {
             return -1;
         }
         long index = hash & mask(log2);
         long b = buckets + index * layout.size;
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+            old = oldBuckets(m, seg, h, oldLog2);
             // A lock-free reader may find arrays a writer allocated after this reader took its view
             // of the mapping: look again, so it reads them through a view that covers them.
             m = heap.mem();
@@ -282,7 +285,7 @@ final class HashTable {
         }
         m = heap.mem();
         long topBytes = BucketLayout.tophash(hash) * BYTES_01;
-        int chainLimit = noverflow(m, h);
+        int chainLimit = SegmentHeader.noverflow(m, h);
         for (int n = 0; ; n++) {
             // All eight tophash bytes in one load, compared at once (SWAR, as Swiss tables do): a
             // lookup runs a fraction of the instructions, so the CPU keeps several lookups' cache
@@ -446,15 +449,15 @@ final class HashTable {
             }
             MemorySegment m = heap.mem();
             int log2 = log2Buckets(m, seg, h);
-            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+            if (SegmentHeader.oldBuckets(m, h) != 0) {
                 growWork(seg, h, hash & mask(log2));
                 m = heap.mem();
             }
             long index = hash & mask(log2);
-            long b = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) + index * layout.size;
+            long b = buckets(m, seg, h, log2) + index * layout.size;
             long insertB = 0;
             int insertI = 0;
-            int chainLimit = noverflow(m, h);
+            int chainLimit = SegmentHeader.noverflow(m, h);
             long topBytes = top * BYTES_01;
             for (int n = 0; ; n++) {
                 // One load for all eight tophash bytes, as in find. Slots after an emptyRest are
@@ -487,12 +490,13 @@ final class HashTable {
                 }
                 b = next;
             }
-            long count = m.get(LONG, h + SegmentHeader.COUNT);
-            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) == 0) {
+            long count = SegmentHeader.count(m, h);
+            if (SegmentHeader.oldBuckets(m, h) == 0) {
                 // A bounded table stops doubling at its planned size; past it, only a same-size grow
                 // (too many overflow buckets) may run, and only if its array fits now.
                 int newLog2 = overLoadFactor(count + 1, log2) && log2 < maxLog2 ? log2 + 1
-                        : tooManyOverflowBuckets(noverflow(m, h), log2, log2 < maxLog2 ? 0 : count) ? log2 : -1;
+                        : tooManyOverflowBuckets(SegmentHeader.noverflow(m, h), log2, log2 < maxLog2 ? 0 : count)
+                                ? log2 : -1;
                 if (newLog2 >= 0 && hashGrow(seg, h, newLog2)) {
                     continue;
                 }
@@ -511,7 +515,7 @@ final class HashTable {
             }
             publish();
             tophash(m, insertB, insertI, top);
-            m.set(LONG, h + SegmentHeader.COUNT, count + 1);
+            SegmentHeader.setCount(m, h, count + 1);
             return false;
         }
     }
@@ -712,14 +716,14 @@ final class HashTable {
     long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        if (!layout.hasDeadlines || m.get(LONG, h + SegmentHeader.BUCKETS) == 0) {
+        if (!layout.hasDeadlines || SegmentHeader.buckets(m, h) == 0) {
             return 0;
         }
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long buckets = buckets(m, seg, h, log2);
         long index = from & mask(log2);
         for (int c = 0; c < count; c++, index = (index + 1) & mask(log2)) {
-            int chainLimit = noverflow(m, h);
+            int chainLimit = SegmentHeader.noverflow(m, h);
             for (long b = buckets + index * layout.size, k = 0; b != 0; b = overflow(m, seg, index, b), k++) {
                 for (int i = 0; i < SLOTS; i++) {
                     if (tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
@@ -736,7 +740,7 @@ final class HashTable {
                         sink.accept(hash);
                     }
                     m = heap.mem();
-                    if (m.get(LONG, h + SegmentHeader.BUCKETS) != buckets) {
+                    if (SegmentHeader.buckets(m, h) != buckets) {
                         return SWEEP_INTERRUPTED;
                     }
                 }
@@ -770,17 +774,17 @@ final class HashTable {
         long h = header(seg);
         MemorySegment m = heap.mem();
         int log2 = log2Buckets(m, seg, h);
-        if (bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) == 0) {
+        if (buckets(m, seg, h, log2) == 0) {
             return false;
         }
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+        if (SegmentHeader.oldBuckets(m, h) != 0) {
             growWork(seg, h, hash & mask(log2));
             m = heap.mem();
         }
         long index = hash & mask(log2);
-        long start = m.get(LONG, h + SegmentHeader.BUCKETS) + index * layout.size;
+        long start = SegmentHeader.buckets(m, h) + index * layout.size;
         int top = BucketLayout.tophash(hash);
-        int chainLimit = noverflow(m, h);
+        int chainLimit = SegmentHeader.noverflow(m, h);
         long b = start;
         for (int n = 0; ; n++) {
             for (int i = 0; i < SLOTS; i++) {
@@ -802,8 +806,8 @@ final class HashTable {
                 // never leave a live tophash over a half-cleared slot.
                 tophash(m, b, i, EMPTY_ONE);
                 markEmptyRest(m, seg, index, start, b, i);
-                m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
-                bumpGeneration(m, h);
+                SegmentHeader.setCount(m, h, SegmentHeader.count(m, h) - 1);
+                SegmentHeader.bumpGeneration(m, h);
                 if (entry != 0) {
                     heap.retire(entry);
                 }
@@ -837,7 +841,7 @@ final class HashTable {
                     return;
                 }
                 long prev = start;
-                int chainLimit = noverflow(m, header(seg));
+                int chainLimit = SegmentHeader.noverflow(m, header(seg));
                 for (int n = 0; overflow(m, seg, index, prev) != b; n++) {
                     prev = overflow(m, seg, index, prev);
                     if (prev == 0 || n > chainLimit) {
@@ -876,11 +880,11 @@ final class HashTable {
 
     private void makeIfNeeded(int seg, long h) {
         MemorySegment m = heap.mem();
-        if (m.get(LONG, h + SegmentHeader.BUCKETS) != 0) {
+        if (SegmentHeader.buckets(m, h) != 0) {
             return;
         }
-        if (m.get(LONG, h + SegmentHeader.COUNT) != 0) {
-            throw new IllegalStateException("segment " + seg + " holds " + m.get(LONG, h + SegmentHeader.COUNT)
+        if (SegmentHeader.count(m, h) != 0) {
+            throw new IllegalStateException("segment " + seg + " holds " + SegmentHeader.count(m, h)
                     + " entries but has no bucket array: a write into an unmade map");
         }
         if (!makeBeforeWrite) {
@@ -889,13 +893,13 @@ final class HashTable {
         }
         int log2 = log2Buckets(m, seg, h);
         long array = heap.allocate(layout.size << log2, BlockHeader.BUCKETS);
-        heap.mem().set(LONG, h + SegmentHeader.BUCKETS, array);
+        SegmentHeader.setBuckets(heap.mem(), h, array);
     }
 
     /** @return false, changing nothing, when a bounded table's new array does not fit now */
     private boolean hashGrow(int seg, long h, int newLog2) {
         MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
+        int log2 = SegmentHeader.log2Buckets(m, h);
         long array = bounded ? heap.tryAllocateArray(layout.size << newLog2)
                 : heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
         if (array == 0) {
@@ -905,21 +909,21 @@ final class HashTable {
         // Crash-ordered: while oldbuckets == buckets (a crash between these stores), recovery rolls
         // the grow back to oldB; once buckets names the new array, the grow is complete and
         // recovery finishes the evacuation.
-        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) log2);
-        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        SegmentHeader.setOldLog2Buckets(m, h, log2);
+        SegmentHeader.setNevacuate(m, h, 0);
         publish();
-        m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
+        SegmentHeader.setOldBuckets(m, h, SegmentHeader.buckets(m, h));
         publish();
-        m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
+        SegmentHeader.setLog2Buckets(m, h, newLog2);
         publish();
-        m.set(LONG, h + SegmentHeader.BUCKETS, array);
+        SegmentHeader.setBuckets(m, h, array);
         if (StoreEvents.GROW.isEnabled()) {
             StoreEvents.Grow event = new StoreEvents.Grow();
             event.segment = seg;
             event.oldLog2Buckets = log2;
             event.newLog2Buckets = newLog2;
-            event.entries = m.get(LONG, h + SegmentHeader.COUNT);
-            event.overflowBuckets = noverflow(m, h);
+            event.entries = SegmentHeader.count(m, h);
+            event.overflowBuckets = SegmentHeader.noverflow(m, h);
             event.commit();
         }
         if (newLog2 > log2) {
@@ -929,26 +933,26 @@ final class HashTable {
         } else {
             shrinks.incrementAndGet();
         }
-        bumpGeneration(m, h);
+        SegmentHeader.bumpGeneration(m, h);
         return true;
     }
 
     private void maybeShrink(int seg, long h) {
         MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (log2 <= initialLog2 || m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        if (log2 <= initialLog2 || SegmentHeader.oldBuckets(m, h) != 0) {
             return;
         }
         // Below a quarter of the grow threshold: after halving the load stays under half of it.
-        if (m.get(LONG, h + SegmentHeader.COUNT) * LOAD_DEN * 4 < LOAD_NUM * (1L << log2)) {
+        if (SegmentHeader.count(m, h) * LOAD_DEN * 4 < LOAD_NUM * (1L << log2)) {
             hashGrow(seg, h, log2 - 1);
         }
     }
 
     private void growWork(int seg, long h, long newIndex) {
         MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
         if (oldLog2 <= log2) {
             evacuate(seg, h, newIndex & mask(oldLog2));
         } else {
@@ -956,18 +960,18 @@ final class HashTable {
             evacuate(seg, h, newIndex + (1L << log2));
         }
         m = heap.mem();
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
+        if (SegmentHeader.oldBuckets(m, h) != 0) {
+            evacuate(seg, h, SegmentHeader.nevacuate(m, h));
         }
     }
 
     /** Moves every entry of old bucket {@code oldIndex} (and its chain) into the new array. */
     private void evacuate(int seg, long h, long oldIndex) {
         MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        long old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+        long old = oldBuckets(m, seg, h, oldLog2);
+        long buckets = buckets(m, seg, h, log2);
         long ob = old + oldIndex * layout.size;
         if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
             boolean doubling = oldLog2 < log2;
@@ -977,7 +981,7 @@ final class HashTable {
             int xi = firstFree(m, xb);
             long yb = 0;
             int yi = 0;
-            int chainLimit = noverflow(m, h);
+            int chainLimit = SegmentHeader.noverflow(m, h);
             long b = ob;
             for (int n = 0; b != 0; n++) {
                 for (int i = 0; i < SLOTS; i++) {
@@ -1038,9 +1042,9 @@ final class HashTable {
                 ovf = next;
             }
             m = heap.mem();
-            m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
+            SegmentHeader.setNoverflow(m, h, SegmentHeader.noverflow(m, h) - freed);
             evacuations.increment(seg);
-            bumpGeneration(m, h);
+            SegmentHeader.bumpGeneration(m, h);
             if (StoreEvents.EVACUATE.isEnabled()) {
                 StoreEvents.Evacuate event = new StoreEvents.Evacuate();
                 event.segment = seg;
@@ -1049,14 +1053,14 @@ final class HashTable {
                 event.commit();
             }
         }
-        if (oldIndex == m.get(LONG, h + SegmentHeader.NEVACUATE)) {
+        if (oldIndex == SegmentHeader.nevacuate(m, h)) {
             advanceEvacuationMark(seg, h, old, oldLog2);
         }
     }
 
     /** The last bucket of a chain: evacuation appends there, since destination chains stay packed. */
     private long chainLast(MemorySegment m, int seg, long index, long b) {
-        int chainLimit = noverflow(m, header(seg));
+        int chainLimit = SegmentHeader.noverflow(m, header(seg));
         for (int n = 0; ; n++) {
             long next = overflow(m, seg, index, b);
             if (next == 0) {
@@ -1082,17 +1086,17 @@ final class HashTable {
     private void advanceEvacuationMark(int seg, long h, long old, int oldLog2) {
         MemorySegment m = heap.mem();
         long oldSize = 1L << oldLog2;
-        long next = m.get(LONG, h + SegmentHeader.NEVACUATE) + 1;
+        long next = SegmentHeader.nevacuate(m, h) + 1;
         // Go bounds this scan so one write never does O(n) work; 1024 buckets as Go does.
         long stop = Math.min(next + 1024, oldSize);
         while (next < stop && BucketLayout.isEvacuated(tophash(m, old + next * layout.size, 0))) {
             next++;
         }
-        m.set(LONG, h + SegmentHeader.NEVACUATE, next);
+        SegmentHeader.setNevacuate(m, h, next);
         if (next == oldSize) {
-            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
-            m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
-            bumpGeneration(m, h);
+            SegmentHeader.setOldBuckets(m, h, 0);
+            SegmentHeader.setOldLog2Buckets(m, h, 0);
+            SegmentHeader.bumpGeneration(m, h);
             heap.retire(old);
         }
     }
@@ -1101,8 +1105,8 @@ final class HashTable {
     void finishGrowth(int seg) {
         long h = header(seg);
         MemorySegment m = heap.mem();
-        while (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
+        while (SegmentHeader.oldBuckets(m, h) != 0) {
+            evacuate(seg, h, SegmentHeader.nevacuate(m, h));
             m = heap.mem();
         }
     }
@@ -1118,12 +1122,8 @@ final class HashTable {
         MemorySegment m = heap.mem();
         publish();
         m.set(LONG, last + layout.overflow, ovf);
-        m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) + 1);
+        SegmentHeader.setNoverflow(m, h, SegmentHeader.noverflow(m, h) + 1);
         return ovf;
-    }
-
-    private static void bumpGeneration(MemorySegment m, long h) {
-        m.set(LONG, h + SegmentHeader.GENERATION, m.get(LONG, h + SegmentHeader.GENERATION) + 1);
     }
 
     // ---------------------------------------------------------------- iteration
@@ -1144,7 +1144,7 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long buckets = buckets(m, seg, h, log2);
         long span = log2 == 0 ? 0 : (1L << (64 - log2));
         long lo = log2 == 0 ? 0 : cursor & -span;
         long hi = lo + span;
@@ -1152,10 +1152,10 @@ final class HashTable {
             return hi == 0 ? DONE : hi;
         }
         long index = Long.reverse(cursor) & mask(log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+            old = oldBuckets(m, seg, h, oldLog2);
             m = heap.mem();
             if (oldLog2 <= log2) {
                 collectChain(m, seg, old, index & mask(oldLog2), cursor, hi, sink, true);
@@ -1174,7 +1174,7 @@ final class HashTable {
         if (skipIfEvacuated && BucketLayout.isEvacuated(tophash(m, b, 0))) {
             return;
         }
-        int chainLimit = noverflow(m, header(seg));
+        int chainLimit = SegmentHeader.noverflow(m, header(seg));
         for (int n = 0; b != 0; n++) {
             for (int i = 0; i < SLOTS; i++) {
                 int t = tophash(m, b, i);
@@ -1201,12 +1201,12 @@ final class HashTable {
         MemorySegment m = heap.mem();
         for (int s = 0; s < segments; s++) {
             long h = header(s);
-            long generation = m.get(LONG, h + SegmentHeader.GENERATION);
-            long stamp = m.get(LONG, h + SegmentHeader.STAMP);
-            m.asSlice(h, SegmentHeader.SIZE).fill((byte) 0);
-            m.set(LONG, h + SegmentHeader.STAMP, stamp);
-            m.set(LONG, h + SegmentHeader.GENERATION, generation + 1);
-            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+            long generation = SegmentHeader.generation(m, h);
+            long stamp = SegmentHeader.getStampPlain(m, h);
+            SegmentHeader.zero(m, h);
+            SegmentHeader.setStampPlain(m, h, stamp);
+            SegmentHeader.setGeneration(m, h, generation + 1);
+            SegmentHeader.setLog2Buckets(m, h, initialLog2);
         }
         heap.reset();
     }
@@ -1217,11 +1217,11 @@ final class HashTable {
     }
 
     boolean isMade(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.BUCKETS) != 0;
+        return SegmentHeader.buckets(heap.mem(), header(seg)) != 0;
     }
 
     int overflowBuckets(int seg) {
-        return heap.mem().get(INT, header(seg) + SegmentHeader.NOVERFLOW);
+        return SegmentHeader.noverflow(heap.mem(), header(seg));
     }
 
     /** Chain lengths counted up to this many buckets; longer chains share the last bucket. */
@@ -1232,11 +1232,11 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long buckets = buckets(m, seg, h, log2);
         if (buckets == 0) {
             return;
         }
-        int chainLimit = noverflow(m, h);
+        int chainLimit = SegmentHeader.noverflow(m, h);
         for (long index = 0; index < (1L << log2); index++) {
             int length = 1;
             for (long b = overflow(m, seg, index, buckets + index * layout.size); b != 0;
@@ -1277,32 +1277,32 @@ final class HashTable {
         long entries = 0;
         long bucketCount = 0;
         long overflowSeen = 0;
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
-        long count = m.get(LONG, h + SegmentHeader.COUNT);
-        long noverflow = Integer.toUnsignedLong(m.get(INT, h + SegmentHeader.NOVERFLOW));
-        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
-                    Integer.toString(log2)));
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        long buckets = SegmentHeader.buckets(m, h);
+        long count = SegmentHeader.count(m, h);
+        long noverflow = Integer.toUnsignedLong(SegmentHeader.noverflow(m, h));
+        if (!log2InRange(log2)) {
+            problems.add(new Problem(seg, -1, SegmentHeader.log2BucketsOffset(h),
+                    "B in [0, " + MAX_LOG2_BUCKETS + "]", Integer.toString(log2)));
             return new long[] {0, 0};
         }
         if (buckets == 0) {
             if (count != 0) {
-                problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count 0 in an unmade segment",
+                problems.add(new Problem(seg, -1, SegmentHeader.countOffset(h), "count 0 in an unmade segment",
                         Long.toString(count)));
             }
             return new long[] {0, 0};
         }
         if (!arrayOk(m, buckets, log2)) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.BUCKETS, "a bucket array of 2^" + log2
+            problems.add(new Problem(seg, -1, SegmentHeader.bucketsOffset(h), "a bucket array of 2^" + log2
                     + " buckets in heap " + heap.range(), describe(m, buckets)));
             return new long[] {0, 0};
         }
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        long old = SegmentHeader.oldBuckets(m, h);
+        int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
         if (old != 0) {
             if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1 || !arrayOk(m, old, oldLog2)) {
-                problems.add(new Problem(seg, -1, h + SegmentHeader.OLDBUCKETS,
+                problems.add(new Problem(seg, -1, SegmentHeader.oldBucketsOffset(h),
                         "an old bucket array of 2^" + oldLog2 + " buckets (B=" + log2 + ")", describe(m, old)));
                 return new long[] {0, 0};
             }
@@ -1320,11 +1320,11 @@ final class HashTable {
             overflowSeen += r[2];
         }
         if (entries != count) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count = " + entries + " reachable entries",
+            problems.add(new Problem(seg, -1, SegmentHeader.countOffset(h), "count = " + entries + " reachable entries",
                     Long.toString(count)));
         }
         if (overflowSeen != noverflow) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.NOVERFLOW,
+            problems.add(new Problem(seg, -1, SegmentHeader.noverflowOffset(h),
                     "noverflow = " + overflowSeen + " reachable overflow buckets", Long.toString(noverflow)));
         }
         return new long[] {entries, bucketCount};
@@ -1413,27 +1413,27 @@ final class HashTable {
     void recover(int seg) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        m.set(LONG, h + SegmentHeader.STAMP, 0);
+        SegmentHeader.setStampPlain(m, h, 0);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        long buckets = buckets(m, seg, h, log2);
+        long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0 && old == buckets) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            if (oldLog2 < 0 || oldLog2 > MAX_LOG2_BUCKETS) {
-                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B in [0, " + MAX_LOG2_BUCKETS + "]",
+            int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+            if (!log2InRange(oldLog2)) {
+                throw corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h), "old B in [0, " + MAX_LOG2_BUCKETS + "]",
                         Integer.toString(oldLog2));
             }
-            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) oldLog2);
-            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
+            SegmentHeader.setLog2Buckets(m, h, oldLog2);
+            SegmentHeader.setOldBuckets(m, h, 0);
             log2 = oldLog2;
-            bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+            buckets(m, seg, h, log2);
         } else if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+            int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
             if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1) {
-                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B within one of B=" + log2,
+                throw corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h), "old B within one of B=" + log2,
                         Integer.toString(oldLog2));
             }
-            finishEvacuation(seg, h, bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2), oldLog2, buckets, log2);
+            finishEvacuation(seg, h, oldBuckets(m, seg, h, oldLog2), oldLog2, buckets, log2);
         }
         recount(seg, h);
     }
@@ -1476,9 +1476,9 @@ final class HashTable {
             }
         }
         MemorySegment m = heap.mem();
-        m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
-        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
-        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
+        SegmentHeader.setOldBuckets(m, h, 0);
+        SegmentHeader.setOldLog2Buckets(m, h, 0);
+        SegmentHeader.setNevacuate(m, h, 0);
     }
 
     private boolean chainHoldsKeySlot(int seg, long index, long dest, long b, int i) {
@@ -1535,11 +1535,11 @@ final class HashTable {
         long overflowBuckets = 0;
         long bound = chainBound();
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
+        long buckets = buckets(m, seg, h, log2);
+        long old = SegmentHeader.oldBuckets(m, h);
+        int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
         for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            long array = pass == 0 ? buckets : oldBuckets(m, seg, h, oldLog2);
             int arrayLog2 = pass == 0 ? log2 : oldLog2;
             if (array == 0 || (pass == 1 && old == 0)) {
                 continue;
@@ -1566,8 +1566,8 @@ final class HashTable {
                 }
             }
         }
-        m.set(LONG, h + SegmentHeader.COUNT, count);
-        m.set(INT, h + SegmentHeader.NOVERFLOW, (int) Math.min(overflowBuckets, Integer.MAX_VALUE));
+        SegmentHeader.setCount(m, h, count);
+        SegmentHeader.setNoverflow(m, h, (int) Math.min(overflowBuckets, Integer.MAX_VALUE));
     }
 
     /** Receives each block a segment reaches, by payload offset. */
@@ -1584,12 +1584,12 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        int chainLimit = noverflow(m, h);
+        long buckets = buckets(m, seg, h, log2);
+        long old = SegmentHeader.oldBuckets(m, h);
+        int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+        int chainLimit = SegmentHeader.noverflow(m, h);
         for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : (old == 0 ? 0 : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2));
+            long array = pass == 0 ? buckets : (old == 0 ? 0 : oldBuckets(m, seg, h, oldLog2));
             int arrayLog2 = pass == 0 ? log2 : oldLog2;
             if (array == 0) {
                 continue;
@@ -1621,19 +1621,33 @@ final class HashTable {
 
     // ---------------------------------------------------------------- checked reads of offsets
 
+    /** @return whether {@code log2} is a {@code B} or {@code oldB} a segment may have */
+    static boolean log2InRange(int log2) {
+        return log2 >= 0 && log2 <= MAX_LOG2_BUCKETS;
+    }
+
     private int log2Buckets(MemorySegment m, int seg, long h) {
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
-            throw corrupt(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        if (!log2InRange(log2)) {
+            throw corrupt(seg, -1, SegmentHeader.log2BucketsOffset(h), "B in [0, " + MAX_LOG2_BUCKETS + "]",
                     Integer.toString(log2));
         }
         return log2;
     }
 
-    private long bucketArray(MemorySegment m, int seg, long h, long field, int log2) {
-        long array = m.get(LONG, h + field);
+    /** @return the current bucket array, 0 while unmade, checked when OFFSET_CHECK is on */
+    private long buckets(MemorySegment m, int seg, long h, int log2) {
+        return checkedArray(m, seg, SegmentHeader.buckets(m, h), SegmentHeader.bucketsOffset(h), log2);
+    }
+
+    /** @return the array being evacuated, 0 when not growing, checked when OFFSET_CHECK is on */
+    private long oldBuckets(MemorySegment m, int seg, long h, int oldLog2) {
+        return checkedArray(m, seg, SegmentHeader.oldBuckets(m, h), SegmentHeader.oldBucketsOffset(h), oldLog2);
+    }
+
+    private long checkedArray(MemorySegment m, int seg, long array, long field, int log2) {
         if (checkOffsets && array != 0 && !arrayOk(m, array, log2)) {
-            throw corrupt(seg, -1, h + field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
+            throw corrupt(seg, -1, field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
                     describe(m, array));
         }
         return array;
@@ -1643,10 +1657,6 @@ final class HashTable {
         return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
                 && ((array - BlockHeader.LARGE_PAYLOAD_OFFSET) & pageMask) == 0
                 && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
-    }
-
-    private int noverflow(MemorySegment m, long h) {
-        return m.get(INT, h + SegmentHeader.NOVERFLOW);
     }
 
     private long overflow(MemorySegment m, int seg, long index, long b) {
