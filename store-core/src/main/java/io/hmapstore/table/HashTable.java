@@ -724,7 +724,8 @@ final class HashTable {
         long index = from & mask(log2);
         for (int c = 0; c < count; c++, index = (index + 1) & mask(log2)) {
             int chainLimit = SegmentHeader.noverflow(m, h);
-            for (long b = buckets + index * layout.size, k = 0; b != 0; b = overflow(m, seg, index, b), k++) {
+            for (long b = buckets + index * layout.size, n = 0; b != 0;
+                    b = nextInChain(m, seg, index, b, n++, chainLimit)) {
                 for (int i = 0; i < SLOTS; i++) {
                     if (tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
                         continue;
@@ -743,9 +744,6 @@ final class HashTable {
                     if (SegmentHeader.buckets(m, h) != buckets) {
                         return SWEEP_INTERRUPTED;
                     }
-                }
-                if (k > chainLimit) {
-                    throw chainTooLong(seg, index, b, chainLimit);
                 }
             }
         }
@@ -1024,11 +1022,7 @@ final class HashTable {
                     publish();
                     tophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
                 }
-                long next = overflow(m, seg, oldIndex, b);
-                if (n > chainLimit) {
-                    throw chainTooLong(seg, oldIndex, next, chainLimit);
-                }
-                b = next;
+                b = nextInChain(m, seg, oldIndex, b, n, chainLimit);
             }
             // The old chain's overflow buckets are unreachable now: the primary bucket's marks say
             // "look in the new array". Give them back at once rather than with the whole array.
@@ -1062,12 +1056,9 @@ final class HashTable {
     private long chainLast(MemorySegment m, int seg, long index, long b) {
         int chainLimit = SegmentHeader.noverflow(m, header(seg));
         for (int n = 0; ; n++) {
-            long next = overflow(m, seg, index, b);
+            long next = nextInChain(m, seg, index, b, n, chainLimit);
             if (next == 0) {
                 return b;
-            }
-            if (n >= chainLimit) {
-                throw chainTooLong(seg, index, next, chainLimit);
             }
             b = next;
         }
@@ -1186,11 +1177,7 @@ final class HashTable {
                     sink.accept(b | i);
                 }
             }
-            long next = overflow(m, seg, index, b);
-            if (n >= chainLimit && next != 0) {
-                throw chainTooLong(seg, index, next, chainLimit);
-            }
-            b = next;
+            b = nextInChain(m, seg, index, b, n, chainLimit);
         }
     }
 
@@ -1239,11 +1226,9 @@ final class HashTable {
         int chainLimit = SegmentHeader.noverflow(m, h);
         for (long index = 0; index < (1L << log2); index++) {
             int length = 1;
-            for (long b = overflow(m, seg, index, buckets + index * layout.size); b != 0;
-                    b = overflow(m, seg, index, b)) {
-                if (length++ > chainLimit) {
-                    throw chainTooLong(seg, index, b, chainLimit);
-                }
+            long b = buckets + index * layout.size;
+            while ((b = nextInChain(m, seg, index, b, length - 1, chainLimit)) != 0) {
+                length++;
             }
             histogram[Math.min(length, CHAIN_HISTOGRAM - 1)]++;
         }
@@ -1469,10 +1454,7 @@ final class HashTable {
                     }
                     tophash(m, b, i, EVACUATED_X);
                 }
-                if (n > bound) {
-                    throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
-                }
-                b = overflow(m, seg, index, b);
+                b = nextInChain(m, seg, index, b, n, bound);
             }
         }
         MemorySegment m = heap.mem();
@@ -1494,10 +1476,7 @@ final class HashTable {
                     return true;
                 }
             }
-            if (n > bound) {
-                throw chainTooLong(seg, index, dest, (int) Math.min(bound, Integer.MAX_VALUE));
-            }
-            dest = overflow(m, seg, index, dest);
+            dest = nextInChain(m, seg, index, dest, n, bound);
         }
         return false;
     }
@@ -1522,7 +1501,7 @@ final class HashTable {
                 next = m.get(LONG, dest + layout.overflow);
             }
             if (n > bound) {
-                throw chainTooLong(seg, -1, dest, (int) Math.min(bound, Integer.MAX_VALUE));
+                throw chainTooLong(seg, -1, dest, bound);
             }
             dest = next;
         }
@@ -1555,12 +1534,9 @@ final class HashTable {
                             count++;
                         }
                     }
-                    long next = overflow(m, seg, index, b);
+                    long next = nextInChain(m, seg, index, b, n, bound);
                     if (next != 0) {
                         overflowBuckets++;
-                    }
-                    if (n > bound) {
-                        throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
                     }
                     b = next;
                 }
@@ -1606,12 +1582,9 @@ final class HashTable {
                             sink.reached(entryOf(m, seg, b, i));
                         }
                     }
-                    long next = overflow(m, seg, index, b);
+                    long next = nextInChain(m, seg, index, b, n, chainLimit);
                     if (next != 0) {
                         sink.reached(next);
-                        if (n >= chainLimit) {
-                            throw chainTooLong(seg, index, next, chainLimit);
-                        }
                     }
                     b = next;
                 }
@@ -1664,6 +1637,21 @@ final class HashTable {
         if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
             throw corrupt(seg, index, b + layout.overflow, "0 or an overflow bucket in heap " + heap.range(),
                     describe(m, next));
+        }
+        return next;
+    }
+
+    /**
+     * One step of a cold path's chain walk: the bucket after {@code b} in chain {@code index}, checked
+     * as {@link #overflow} checks it, or 0 at the chain's end. {@code n} counts the steps taken, from 0;
+     * a chain that has a bucket after step {@code limit} holds more overflow buckets than the segment
+     * owns, so it is longer than it may be or cyclic. The hot paths ({@code find}, {@code put},
+     * {@code remove}) walk by hand, with the same check.
+     */
+    private long nextInChain(MemorySegment m, int seg, long index, long b, long n, long limit) {
+        long next = overflow(m, seg, index, b);
+        if (next != 0 && n >= limit) {
+            throw chainTooLong(seg, index, next, limit);
         }
         return next;
     }
@@ -1730,7 +1718,7 @@ final class HashTable {
         return (1L << log2) - 1;
     }
 
-    private CorruptedStoreException chainTooLong(int seg, long index, long at, int limit) {
+    private CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
         return corrupt(seg, index, at, "a chain of at most " + limit + " overflow buckets (noverflow)",
                 "a longer or cyclic chain");
     }
