@@ -1,5 +1,8 @@
 package io.hmapstore.table;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Descriptor of a bucket (Go's {@code bmap}) for one store's key and value slot sizes. All keys sit
  * together, then all values, so slots need no padding between them.
@@ -24,7 +27,10 @@ package io.hmapstore.table;
  * empty), {@link #EMPTY_ONE}, {@link #EVACUATED_X}, {@link #EVACUATED_Y}, {@link #EVACUATED_EMPTY},
  * and from {@link #MIN_TOPHASH} the hash's top byte. Publication rule: a slot's key and value are
  * written first and its tophash last, so a tophash that names a hash always names a complete slot.
- * The overflow offset is 0 for none.
+ * The overflow offset is 0 for none; a new overflow bucket is linked only after a store-store fence, so
+ * a chain never names a bucket whose header is not written. All accessors here are plain
+ * ({@code package-info.java}): buckets are written by the segment's writer only, and the fences that
+ * order them are the writer's ({@code HashTable.publish()}).
  */
 final class BucketLayout {
     static final int SLOTS = 8;
@@ -36,6 +42,12 @@ final class BucketLayout {
     static final int EVACUATED_Y = 3;
     static final int EVACUATED_EMPTY = 4;
     static final int MIN_TOPHASH = 5;
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    private static final long BYTES_01 = 0x0101_0101_0101_0101L;
+    private static final long BYTES_7F = 0x7F7F_7F7F_7F7F_7F7FL;
 
     /** The most an access frequency counts to (S3-FIFO's two bits). */
     static final int MAX_FREQUENCY = 3;
@@ -82,6 +94,20 @@ final class BucketLayout {
         return new BucketLayout(keySlot, valueSlot, meta, deadlines);
     }
 
+    /** @return the overflow offset of bucket {@code b}, unchecked; 0 for none */
+    long overflow(MemorySegment m, long b) {
+        return m.get(LONG, b + overflow);
+    }
+
+    void setOverflow(MemorySegment m, long b, long value) {
+        m.set(LONG, b + overflow, value);
+    }
+
+    /** @return the region offset of bucket {@code b}'s overflow link, for messages */
+    long overflowOffset(long b) {
+        return b + overflow;
+    }
+
     long metaAt(long bucket, int slot) {
         return bucket + meta + slot;
     }
@@ -96,6 +122,41 @@ final class BucketLayout {
 
     long valueAt(long bucket, int slot) {
         return bucket + values + (long) slot * valueSlot;
+    }
+
+    /** @return slot {@code i}'s tophash, 0 to 255 */
+    static int tophash(MemorySegment m, long b, int i) {
+        return m.get(BYTE, b + TOPHASH + i) & 0xFF;
+    }
+
+    static void setTophash(MemorySegment m, long b, int i, int value) {
+        m.set(BYTE, b + TOPHASH + i, (byte) value);
+    }
+
+    /**
+     * @return all eight tophash bytes of bucket {@code b} in one load: byte {@code i} (read
+     *     little-endian, as the machine stores it) is slot {@code i}
+     */
+    static long tophashWord(MemorySegment m, long b) {
+        return m.get(LONG, b + TOPHASH);
+    }
+
+    /** @return {@code top} in every byte, to compare with a {@link #tophashWord} at once */
+    static long broadcast(int top) {
+        return top * BYTES_01;
+    }
+
+    /**
+     * 0x80 in every byte of {@code x} that is zero, 0 elsewhere; exact (no false positive from a
+     * borrow, unlike the shorter {@code (x - 0x01..) & ~x & 0x80..}).
+     */
+    static long zeroBytes(long x) {
+        return ~(((x & BYTES_7F) + BYTES_7F) | x | BYTES_7F);
+    }
+
+    /** 0x80 in every byte of {@code x} that is an empty tophash ({@code EMPTY_REST}, {@code EMPTY_ONE}), 0 elsewhere. */
+    static long emptyBytes(long x) {
+        return zeroBytes(x & ~BYTES_01);
     }
 
     static boolean isEmpty(int tophash) {

@@ -2,21 +2,16 @@ package io.hmapstore.table;
 
 import static io.hmapstore.table.BucketLayout.EMPTY_ONE;
 import static io.hmapstore.table.BucketLayout.EMPTY_REST;
-import static io.hmapstore.table.BucketLayout.EVACUATED_EMPTY;
-import static io.hmapstore.table.BucketLayout.EVACUATED_X;
-import static io.hmapstore.table.BucketLayout.EVACUATED_Y;
 import static io.hmapstore.table.BucketLayout.SLOTS;
 
 import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.VerifyReport.Problem;
-import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hash table proper: {@code 2^s} segments, each one Go {@code hmap}, over encoded key and value
@@ -35,15 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * bucket it touches (one when doubling or growing at the same size, two when halving) plus the next
  * unevacuated one, so evacuation finishes within {@code 2^oldB} writes.
  *
- * <p>Iteration ({@link #collect}) walks each segment's hash space in bit-reversed order of the bucket
- * bits, so every bucket of any size is one contiguous interval of the walk. Each step takes the
- * interval of one current bucket, gathers its entries from wherever they live (an unevacuated old
- * bucket or the new one), and keeps those at or after the cursor. Entries present throughout are
- * therefore returned exactly once however the table resizes between steps, as Redis' SCAN cursor
- * manages, but without SCAN's duplicates on shrink.
- *
  * <p>Deletion writes {@link BucketLayout#EMPTY_ONE} and turns a trailing run of empties into
  * {@link BucketLayout#EMPTY_REST}, so lookups stop early (Go's {@code mapdelete}).
+ *
+ * <p>This class keeps the hot paths (hashing, the seqlock stamp, lookup, insert, delete) hand-written
+ * and monomorphic, and the checked reads they share; the cold responsibilities are package-private
+ * classes it delegates to, each with its own implementation notes: {@link Growth} (growth and
+ * evacuation), {@link TableScans} (iteration, chain statistics, reachability, the expiry sweep),
+ * {@link TableVerifier}, {@link TableRecovery} (files found dirty) and {@link TableErrors} (the
+ * corruption exceptions).
  */
 final class HashTable {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -54,6 +49,10 @@ final class HashTable {
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
     static final long LOAD_NUM = 13;
     static final long LOAD_DEN = 2;
+    /**
+     * The largest {@code B} (and {@code oldB}) a segment header may hold: every range check of a
+     * {@code B} read from memory uses it, through {@link #log2InRange}.
+     */
     static final int MAX_LOG2_BUCKETS = 40;
 
     /** Returned by {@link #collect} when a segment's walk is complete. */
@@ -76,16 +75,16 @@ final class HashTable {
     /** The largest B a segment doubles to: {@link #MAX_LOG2_BUCKETS}, or a bounded store's plan. */
     private int maxLog2 = MAX_LOG2_BUCKETS;
     /** Whether a byte bound is planned: growth is given up, never forced, when its array does not fit. */
-    private boolean bounded;
+    boolean bounded;
     /** The largest entry block a bounded store takes ({@link MemoryPlan}); unbounded: no limit. */
     private long maxEntryBlock = Long.MAX_VALUE;
     private final long pageMask = MappedRegion.pageSize() - 1;
 
-    private final AtomicLong growths = new AtomicLong();
-    private final AtomicLong sameSizeGrowths = new AtomicLong();
-    private final AtomicLong shrinks = new AtomicLong();
-    /** Old buckets evacuated. */
-    private final SegmentCounters evacuations;
+    final TableErrors errors;
+    final Growth growth;
+    private final TableScans scans;
+    private final TableVerifier verifier;
+    private final TableRecovery recovery;
 
     HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -95,7 +94,6 @@ final class HashTable {
         this.headers = headers;
         this.segmentBits = segmentBits;
         this.segments = 1 << segmentBits;
-        this.evacuations = new SegmentCounters(segments);
         this.seed = seed;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -105,10 +103,15 @@ final class HashTable {
         this.initialLog2 = initialLog2;
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
+        this.errors = new TableErrors(region, heap);
+        this.growth = new Growth(this);
+        this.scans = new TableScans(this);
+        this.verifier = new TableVerifier(this);
+        this.recovery = new TableRecovery(this);
         if (fresh) {
             MemorySegment m = heap.mem();
             for (int s = 0; s < segments; s++) {
-                m.set(BYTE, header(s) + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+                SegmentHeader.setLog2Buckets(m, header(s), initialLog2);
             }
         }
     }
@@ -167,8 +170,8 @@ final class HashTable {
     long tryBeginWrite(int seg) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        long s = (long) SegmentHeader.STAMP_HANDLE.getVolatile(m, h + SegmentHeader.STAMP);
-        if ((s & 1) != 0 || !SegmentHeader.STAMP_HANDLE.compareAndSet(m, h + SegmentHeader.STAMP, s, s + 1)) {
+        long s = SegmentHeader.getStampVolatile(m, h);
+        if ((s & 1) != 0 || !SegmentHeader.casStamp(m, h, s, s + 1)) {
             return -1;
         }
         return s + 1;
@@ -176,7 +179,7 @@ final class HashTable {
 
     /** Makes the stamp even again; a release store, so every data write is seen before it. */
     void endWrite(int seg, long stamp) {
-        SegmentHeader.STAMP_HANDLE.setRelease(heap.mem(), header(seg) + SegmentHeader.STAMP, stamp + 1);
+        SegmentHeader.setStampRelease(heap.mem(), header(seg), stamp + 1);
     }
 
     /**
@@ -185,19 +188,19 @@ final class HashTable {
      */
     boolean validate(int seg, long stamp) {
         VarHandle.acquireFence();
-        return (long) SegmentHeader.STAMP_HANDLE.getOpaque(heap.mem(), header(seg) + SegmentHeader.STAMP) == stamp;
+        return SegmentHeader.getStampOpaque(heap.mem(), header(seg)) == stamp;
     }
 
     long readStamp(int seg) {
-        return (long) SegmentHeader.STAMP_HANDLE.getAcquire(heap.mem(), header(seg) + SegmentHeader.STAMP);
+        return SegmentHeader.getStampAcquire(heap.mem(), header(seg));
     }
 
     long generation(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.GENERATION);
+        return SegmentHeader.generation(heap.mem(), header(seg));
     }
 
     long count(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.COUNT);
+        return SegmentHeader.count(heap.mem(), header(seg));
     }
 
     // ---------------------------------------------------------------- lookup (mapaccess)
@@ -227,22 +230,21 @@ final class HashTable {
      */
     long findInlineLong(MemorySegment m, int seg, long hash, long key) {
         long h = header(seg);
-        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0 || log2 < 0 || log2 > MAX_LOG2_BUCKETS
-                || !arrayOk(m, buckets, log2)) {
+        long buckets = SegmentHeader.buckets(m, h);
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        if (SegmentHeader.oldBuckets(m, h) != 0 || !log2InRange(log2) || !arrayOk(m, buckets, log2)) {
             return SLOW;
         }
         long b = buckets + (hash & mask(log2)) * layout.size;
-        long word = m.get(LONG, b + BucketLayout.TOPHASH);
-        for (long matches = zeroBytes(word ^ BucketLayout.tophash(hash) * BYTES_01); matches != 0;
-                matches &= matches - 1) {
+        long word = BucketLayout.tophashWord(m, b);
+        long topBytes = BucketLayout.broadcast(BucketLayout.tophash(hash));
+        for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
             int i = Long.numberOfTrailingZeros(matches) >>> 3;
             if (m.get(SLOT_LONG, layout.keyAt(b, i)) == key) {
                 return b | i;
             }
         }
-        return zeroBytes(word) != 0 ? -1 : SLOW;
+        return BucketLayout.zeroBytes(word) != 0 ? -1 : SLOW;
     }
 
     /**
@@ -260,42 +262,42 @@ final class HashTable {
         MemorySegment m = heap.mem();
         long h = header(seg);
         int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
+        long buckets = buckets(m, seg, h, log2);
         if (buckets == 0) {
             return -1;
         }
         long index = hash & mask(log2);
         long b = buckets + index * layout.size;
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
+        long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
+            int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
+            old = oldBuckets(m, seg, h, oldLog2);
             // A lock-free reader may find arrays a writer allocated after this reader took its view
             // of the mapping: look again, so it reads them through a view that covers them.
             m = heap.mem();
             long oldIndex = hash & mask(oldLog2);
             long ob = old + oldIndex * layout.size;
-            if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
+            if (!BucketLayout.isEvacuated(BucketLayout.tophash(m, ob, 0))) {
                 b = ob;
                 index = oldIndex;
             }
         }
         m = heap.mem();
-        long topBytes = BucketLayout.tophash(hash) * BYTES_01;
-        int chainLimit = noverflow(m, h);
+        long topBytes = BucketLayout.broadcast(BucketLayout.tophash(hash));
+        int chainLimit = SegmentHeader.noverflow(m, h);
         for (int n = 0; ; n++) {
             // All eight tophash bytes in one load, compared at once (SWAR, as Swiss tables do): a
             // lookup runs a fraction of the instructions, so the CPU keeps several lookups' cache
             // misses in flight instead of one.
-            long word = m.get(LONG, b + BucketLayout.TOPHASH);
-            for (long matches = zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
+            long word = BucketLayout.tophashWord(m, b);
+            for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
                 int i = Long.numberOfTrailingZeros(matches) >>> 3;
                 if (byHash ? hashAt(m, seg, index, b, i) == hash
                         : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                     return b | i;
                 }
             }
-            if (zeroBytes(word) != 0) {
+            if (BucketLayout.zeroBytes(word) != 0) {
                 // An emptyRest: no live slot follows it in this chain.
                 return -1;
             }
@@ -446,21 +448,21 @@ final class HashTable {
             }
             MemorySegment m = heap.mem();
             int log2 = log2Buckets(m, seg, h);
-            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-                growWork(seg, h, hash & mask(log2));
+            if (SegmentHeader.oldBuckets(m, h) != 0) {
+                growth.growWork(seg, h, hash & mask(log2));
                 m = heap.mem();
             }
             long index = hash & mask(log2);
-            long b = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) + index * layout.size;
+            long b = buckets(m, seg, h, log2) + index * layout.size;
             long insertB = 0;
             int insertI = 0;
-            int chainLimit = noverflow(m, h);
-            long topBytes = top * BYTES_01;
+            int chainLimit = SegmentHeader.noverflow(m, h);
+            long topBytes = BucketLayout.broadcast(top);
             for (int n = 0; ; n++) {
                 // One load for all eight tophash bytes, as in find. Slots after an emptyRest are
                 // emptyRest too, so neither a match nor the first empty slot can lie past one.
-                long word = m.get(LONG, b + BucketLayout.TOPHASH);
-                for (long matches = zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
+                long word = BucketLayout.tophashWord(m, b);
+                for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
                     int i = Long.numberOfTrailingZeros(matches) >>> 3;
                     if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                         updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits, writer);
@@ -470,12 +472,12 @@ final class HashTable {
                         return true;
                     }
                 }
-                long empties = emptyBytes(word);
+                long empties = BucketLayout.emptyBytes(word);
                 if (empties != 0 && insertB == 0) {
                     insertB = b;
                     insertI = Long.numberOfTrailingZeros(empties) >>> 3;
                 }
-                if (zeroBytes(word) != 0) {
+                if (BucketLayout.zeroBytes(word) != 0) {
                     break;
                 }
                 long next = overflow(m, seg, index, b);
@@ -487,18 +489,19 @@ final class HashTable {
                 }
                 b = next;
             }
-            long count = m.get(LONG, h + SegmentHeader.COUNT);
-            if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) == 0) {
+            long count = SegmentHeader.count(m, h);
+            if (SegmentHeader.oldBuckets(m, h) == 0) {
                 // A bounded table stops doubling at its planned size; past it, only a same-size grow
                 // (too many overflow buckets) may run, and only if its array fits now.
-                int newLog2 = overLoadFactor(count + 1, log2) && log2 < maxLog2 ? log2 + 1
-                        : tooManyOverflowBuckets(noverflow(m, h), log2, log2 < maxLog2 ? 0 : count) ? log2 : -1;
-                if (newLog2 >= 0 && hashGrow(seg, h, newLog2)) {
+                int newLog2 = Growth.overLoadFactor(count + 1, log2) && log2 < maxLog2 ? log2 + 1
+                        : Growth.tooManyOverflowBuckets(SegmentHeader.noverflow(m, h), log2, log2 < maxLog2 ? 0 : count)
+                                ? log2 : -1;
+                if (newLog2 >= 0 && growth.hashGrow(seg, h, newLog2)) {
                     continue;
                 }
             }
             if (insertB == 0) {
-                insertB = newOverflow(seg, h, b);
+                insertB = growth.newOverflow(seg, h, b);
                 insertI = 0;
                 m = heap.mem();
             }
@@ -510,8 +513,8 @@ final class HashTable {
                 m.set(LONG, layout.deadlineAt(insertB, insertI), deadline);
             }
             publish();
-            tophash(m, insertB, insertI, top);
-            m.set(LONG, h + SegmentHeader.COUNT, count + 1);
+            BucketLayout.setTophash(m, insertB, insertI, top);
+            SegmentHeader.setCount(m, h, count + 1);
             return false;
         }
     }
@@ -610,53 +613,21 @@ final class HashTable {
      * other) rest on this: plain stores may be reordered by the JIT, and a SIGKILL freezes whatever
      * order reached memory. Free on x86 (TSO) but for the compiler barrier.
      */
-    private static void publish() {
+    static void publish() {
         VarHandle.storeStoreFence();
     }
 
-    private static final long BYTES_01 = 0x0101_0101_0101_0101L;
-    private static final long BYTES_7F = 0x7F7F_7F7F_7F7F_7F7FL;
-
-    /**
-     * 0x80 in every byte of {@code x} that is zero, 0 elsewhere; exact (no false positive from a
-     * borrow, unlike the shorter {@code (x - 0x01..) & ~x & 0x80..}). Byte {@code i} of a bucket's
-     * tophash word is slot {@code i}: the word is read little-endian, as the machine stores it.
-     */
+    /** {@link BucketLayout#zeroBytes}, kept here for its callers. */
     static long zeroBytes(long x) {
-        return ~(((x & BYTES_7F) + BYTES_7F) | x | BYTES_7F);
+        return BucketLayout.zeroBytes(x);
     }
 
-    /** 0x80 in every byte of {@code x} that is an empty tophash ({@code EMPTY_REST} or {@code EMPTY_ONE}), 0 elsewhere. */
+    /** {@link BucketLayout#emptyBytes}, kept here for its callers. */
     static long emptyBytes(long x) {
-        return zeroBytes(x & ~BYTES_01);
+        return BucketLayout.emptyBytes(x);
     }
 
-    /** Copies a slot whole: key, value, and the eviction and expiry state that travel with them. */
-    private void copySlot(MemorySegment m, long b, int i, long db, int di) {
-        copyBytes(m, layout.keyAt(b, i), layout.keyAt(db, di), layout.keySlot);
-        copyBytes(m, layout.valueAt(b, i), layout.valueAt(db, di), layout.valueSlot);
-        if (layout.hasMeta) {
-            m.set(BYTE, layout.metaAt(db, di), m.get(BYTE, layout.metaAt(b, i)));
-        }
-        if (layout.hasDeadlines) {
-            m.set(LONG, layout.deadlineAt(db, di), m.get(LONG, layout.deadlineAt(b, i)));
-        }
-    }
-
-    /**
-     * {@code MemorySegment.copy} within the region, but an 8-byte slot (a long key or value, or an
-     * entry offset) as one load and store: growth copies two slots per entry, and the bulk copy's call
-     * into the array-copy stub cost more than the move itself.
-     */
-    private static void copyBytes(MemorySegment m, long from, long to, long length) {
-        if (length == Long.BYTES) {
-            m.set(SLOT_LONG, to, m.get(SLOT_LONG, from));
-        } else if (length > 0) {
-            MemorySegment.copy(m, from, m, to, length);
-        }
-    }
-
-    private void clearSlotState(MemorySegment m, long b, int i) {
+    void clearSlotState(MemorySegment m, long b, int i) {
         if (layout.hasMeta) {
             m.set(BYTE, layout.metaAt(b, i), (byte) 0);
         }
@@ -702,52 +673,6 @@ final class HashTable {
     /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
     static final long SWEEP_INTERRUPTED = -1;
 
-    /**
-     * Removes the expired entries of up to {@code count} buckets of the current array, starting at
-     * {@code from}; the caller holds the segment for writing.
-     *
-     * @param sink receives the hash of each removed entry
-     * @return where the next sweep starts, or {@link #SWEEP_INTERRUPTED}
-     */
-    long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        if (!layout.hasDeadlines || m.get(LONG, h + SegmentHeader.BUCKETS) == 0) {
-            return 0;
-        }
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long index = from & mask(log2);
-        for (int c = 0; c < count; c++, index = (index + 1) & mask(log2)) {
-            int chainLimit = noverflow(m, h);
-            for (long b = buckets + index * layout.size, k = 0; b != 0; b = overflow(m, seg, index, b), k++) {
-                for (int i = 0; i < SLOTS; i++) {
-                    if (tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
-                        continue;
-                    }
-                    long deadline = m.get(LONG, layout.deadlineAt(b, i));
-                    if (deadline == 0 || deadline > now) {
-                        continue;
-                    }
-                    // Removing a slot leaves the chain's buckets where they are, so the walk goes on,
-                    // unless the removal started a shrink: then the next sweep starts afresh.
-                    long hash = hashAt(m, seg, index, b, i);
-                    if (removeByHash(seg, hash)) {
-                        sink.accept(hash);
-                    }
-                    m = heap.mem();
-                    if (m.get(LONG, h + SegmentHeader.BUCKETS) != buckets) {
-                        return SWEEP_INTERRUPTED;
-                    }
-                }
-                if (k > chainLimit) {
-                    throw chainTooLong(seg, index, b, chainLimit);
-                }
-            }
-        }
-        return index;
-    }
-
     /** @return the hash of the key in {@code slot} */
     long hashOf(int seg, long slot) {
         return hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
@@ -770,21 +695,21 @@ final class HashTable {
         long h = header(seg);
         MemorySegment m = heap.mem();
         int log2 = log2Buckets(m, seg, h);
-        if (bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2) == 0) {
+        if (buckets(m, seg, h, log2) == 0) {
             return false;
         }
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            growWork(seg, h, hash & mask(log2));
+        if (SegmentHeader.oldBuckets(m, h) != 0) {
+            growth.growWork(seg, h, hash & mask(log2));
             m = heap.mem();
         }
         long index = hash & mask(log2);
-        long start = m.get(LONG, h + SegmentHeader.BUCKETS) + index * layout.size;
+        long start = SegmentHeader.buckets(m, h) + index * layout.size;
         int top = BucketLayout.tophash(hash);
-        int chainLimit = noverflow(m, h);
+        int chainLimit = SegmentHeader.noverflow(m, h);
         long b = start;
         for (int n = 0; ; n++) {
             for (int i = 0; i < SLOTS; i++) {
-                int t = tophash(m, b, i);
+                int t = BucketLayout.tophash(m, b, i);
                 if (t != top) {
                     if (t == EMPTY_REST) {
                         return false;
@@ -800,14 +725,14 @@ final class HashTable {
                 // lock-free reader that matched the old tophash still finds a sound offset (to a
                 // retired, intact entry) and is sent round again by its validation, and a crash can
                 // never leave a live tophash over a half-cleared slot.
-                tophash(m, b, i, EMPTY_ONE);
+                BucketLayout.setTophash(m, b, i, EMPTY_ONE);
                 markEmptyRest(m, seg, index, start, b, i);
-                m.set(LONG, h + SegmentHeader.COUNT, m.get(LONG, h + SegmentHeader.COUNT) - 1);
-                bumpGeneration(m, h);
+                SegmentHeader.setCount(m, h, SegmentHeader.count(m, h) - 1);
+                SegmentHeader.bumpGeneration(m, h);
                 if (entry != 0) {
                     heap.retire(entry);
                 }
-                maybeShrink(seg, h);
+                growth.maybeShrink(seg, h);
                 return true;
             }
             b = overflow(m, seg, index, b);
@@ -824,20 +749,20 @@ final class HashTable {
     private void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
         if (i == SLOTS - 1) {
             long next = overflow(m, seg, index, b);
-            if (next != 0 && tophash(m, next, 0) != EMPTY_REST) {
+            if (next != 0 && BucketLayout.tophash(m, next, 0) != EMPTY_REST) {
                 return;
             }
-        } else if (tophash(m, b, i + 1) != EMPTY_REST) {
+        } else if (BucketLayout.tophash(m, b, i + 1) != EMPTY_REST) {
             return;
         }
         while (true) {
-            tophash(m, b, i, EMPTY_REST);
+            BucketLayout.setTophash(m, b, i, EMPTY_REST);
             if (i == 0) {
                 if (b == start) {
                     return;
                 }
                 long prev = start;
-                int chainLimit = noverflow(m, header(seg));
+                int chainLimit = SegmentHeader.noverflow(m, header(seg));
                 for (int n = 0; overflow(m, seg, index, prev) != b; n++) {
                     prev = overflow(m, seg, index, prev);
                     if (prev == 0 || n > chainLimit) {
@@ -849,38 +774,20 @@ final class HashTable {
             } else {
                 i--;
             }
-            if (tophash(m, b, i) != EMPTY_ONE) {
+            if (BucketLayout.tophash(m, b, i) != EMPTY_ONE) {
                 return;
             }
         }
     }
 
-    // ---------------------------------------------------------------- growth (hashGrow, growWork, evacuate)
-
-    private static boolean overLoadFactor(long count, int log2) {
-        return count > SLOTS && count > LOAD_NUM * ((1L << log2) / LOAD_DEN);
-    }
-
-    /**
-     * Go's test: about as many overflow buckets as regular ones. Go caps B at 15 here only because its
-     * {@code noverflow} is a uint16 that, past B = 15, counts one overflow bucket in 2^(B-15); ours
-     * counts exactly, so the threshold is 2^B at every size. (Capping it as Go's code reads made large
-     * segments grow at the same size again and again while merely filling up: five rehashes of a
-     * million-bucket array for 3.5M inserts.) A bounded table at its largest size holds more than 6.5
-     * entries a bucket, which need overflow buckets of their own: {@code count / 8} more are allowed
-     * there ({@code count} is 0 below that size), or it would grow at the same size without end.
-     */
-    private static boolean tooManyOverflowBuckets(long noverflow, int log2, long count) {
-        return noverflow >= (1L << log2) + count / SLOTS;
-    }
-
+    /** Makes an unmade segment's bucket array before its first write (Go's {@code makemap} on demand). */
     private void makeIfNeeded(int seg, long h) {
         MemorySegment m = heap.mem();
-        if (m.get(LONG, h + SegmentHeader.BUCKETS) != 0) {
+        if (SegmentHeader.buckets(m, h) != 0) {
             return;
         }
-        if (m.get(LONG, h + SegmentHeader.COUNT) != 0) {
-            throw new IllegalStateException("segment " + seg + " holds " + m.get(LONG, h + SegmentHeader.COUNT)
+        if (SegmentHeader.count(m, h) != 0) {
+            throw new IllegalStateException("segment " + seg + " holds " + SegmentHeader.count(m, h)
                     + " entries but has no bucket array: a write into an unmade map");
         }
         if (!makeBeforeWrite) {
@@ -889,324 +796,20 @@ final class HashTable {
         }
         int log2 = log2Buckets(m, seg, h);
         long array = heap.allocate(layout.size << log2, BlockHeader.BUCKETS);
-        heap.mem().set(LONG, h + SegmentHeader.BUCKETS, array);
+        SegmentHeader.setBuckets(heap.mem(), h, array);
     }
-
-    /** @return false, changing nothing, when a bounded table's new array does not fit now */
-    private boolean hashGrow(int seg, long h, int newLog2) {
-        MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        long array = bounded ? heap.tryAllocateArray(layout.size << newLog2)
-                : heap.allocate(layout.size << newLog2, BlockHeader.BUCKETS);
-        if (array == 0) {
-            return false;
-        }
-        m = heap.mem();
-        // Crash-ordered: while oldbuckets == buckets (a crash between these stores), recovery rolls
-        // the grow back to oldB; once buckets names the new array, the grow is complete and
-        // recovery finishes the evacuation.
-        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) log2);
-        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
-        publish();
-        m.set(LONG, h + SegmentHeader.OLDBUCKETS, m.get(LONG, h + SegmentHeader.BUCKETS));
-        publish();
-        m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) newLog2);
-        publish();
-        m.set(LONG, h + SegmentHeader.BUCKETS, array);
-        if (StoreEvents.GROW.isEnabled()) {
-            StoreEvents.Grow event = new StoreEvents.Grow();
-            event.segment = seg;
-            event.oldLog2Buckets = log2;
-            event.newLog2Buckets = newLog2;
-            event.entries = m.get(LONG, h + SegmentHeader.COUNT);
-            event.overflowBuckets = noverflow(m, h);
-            event.commit();
-        }
-        if (newLog2 > log2) {
-            growths.incrementAndGet();
-        } else if (newLog2 == log2) {
-            sameSizeGrowths.incrementAndGet();
-        } else {
-            shrinks.incrementAndGet();
-        }
-        bumpGeneration(m, h);
-        return true;
-    }
-
-    private void maybeShrink(int seg, long h) {
-        MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (log2 <= initialLog2 || m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            return;
-        }
-        // Below a quarter of the grow threshold: after halving the load stays under half of it.
-        if (m.get(LONG, h + SegmentHeader.COUNT) * LOAD_DEN * 4 < LOAD_NUM * (1L << log2)) {
-            hashGrow(seg, h, log2 - 1);
-        }
-    }
-
-    private void growWork(int seg, long h, long newIndex) {
-        MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        if (oldLog2 <= log2) {
-            evacuate(seg, h, newIndex & mask(oldLog2));
-        } else {
-            evacuate(seg, h, newIndex);
-            evacuate(seg, h, newIndex + (1L << log2));
-        }
-        m = heap.mem();
-        if (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
-        }
-    }
-
-    /** Moves every entry of old bucket {@code oldIndex} (and its chain) into the new array. */
-    private void evacuate(int seg, long h, long oldIndex) {
-        MemorySegment m = heap.mem();
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        long old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long ob = old + oldIndex * layout.size;
-        if (!BucketLayout.isEvacuated(tophash(m, ob, 0))) {
-            boolean doubling = oldLog2 < log2;
-            long xIndex = oldIndex & mask(log2);
-            long yIndex = xIndex + (1L << oldLog2);
-            long xb = chainLast(m, seg, xIndex, buckets + xIndex * layout.size);
-            int xi = firstFree(m, xb);
-            long yb = 0;
-            int yi = 0;
-            int chainLimit = noverflow(m, h);
-            long b = ob;
-            for (int n = 0; b != 0; n++) {
-                for (int i = 0; i < SLOTS; i++) {
-                    int t = tophash(m, b, i);
-                    if (BucketLayout.isEmpty(t)) {
-                        tophash(m, b, i, EVACUATED_EMPTY);
-                        continue;
-                    }
-                    if (BucketLayout.isEvacuated(t)) {
-                        throw corrupt(seg, oldIndex, b + i, "a tophash of a live or empty slot",
-                                "evacuation mark " + t + " inside an unevacuated bucket");
-                    }
-                    boolean useY = doubling && (hashAt(m, seg, oldIndex, b, i) & (1L << oldLog2)) != 0;
-                    long db;
-                    int di;
-                    if (useY) {
-                        if (yb == 0) {
-                            yb = chainLast(m, seg, yIndex, buckets + yIndex * layout.size);
-                            yi = firstFree(m, yb);
-                        }
-                        if (yi == SLOTS) {
-                            yb = newOverflow(seg, h, yb, true);
-                            yi = 0;
-                            m = heap.mem();
-                        }
-                        db = yb;
-                        di = yi++;
-                    } else {
-                        if (xi == SLOTS) {
-                            xb = newOverflow(seg, h, xb, true);
-                            xi = 0;
-                            m = heap.mem();
-                        }
-                        db = xb;
-                        di = xi++;
-                    }
-                    copySlot(m, b, i, db, di);
-                    publish();
-                    tophash(m, db, di, t);
-                    publish();
-                    tophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
-                }
-                long next = overflow(m, seg, oldIndex, b);
-                if (n > chainLimit) {
-                    throw chainTooLong(seg, oldIndex, next, chainLimit);
-                }
-                b = next;
-            }
-            // The old chain's overflow buckets are unreachable now: the primary bucket's marks say
-            // "look in the new array". Give them back at once rather than with the whole array.
-            long ovf = m.get(LONG, ob + layout.overflow);
-            m.set(LONG, ob + layout.overflow, 0);
-            int freed = 0;
-            while (ovf != 0) {
-                long next = m.get(LONG, ovf + layout.overflow);
-                heap.retire(ovf);
-                freed++;
-                ovf = next;
-            }
-            m = heap.mem();
-            m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) - freed);
-            evacuations.increment(seg);
-            bumpGeneration(m, h);
-            if (StoreEvents.EVACUATE.isEnabled()) {
-                StoreEvents.Evacuate event = new StoreEvents.Evacuate();
-                event.segment = seg;
-                event.oldBucket = oldIndex;
-                event.overflowFreed = freed;
-                event.commit();
-            }
-        }
-        if (oldIndex == m.get(LONG, h + SegmentHeader.NEVACUATE)) {
-            advanceEvacuationMark(seg, h, old, oldLog2);
-        }
-    }
-
-    /** The last bucket of a chain: evacuation appends there, since destination chains stay packed. */
-    private long chainLast(MemorySegment m, int seg, long index, long b) {
-        int chainLimit = noverflow(m, header(seg));
-        for (int n = 0; ; n++) {
-            long next = overflow(m, seg, index, b);
-            if (next == 0) {
-                return b;
-            }
-            if (n >= chainLimit) {
-                throw chainTooLong(seg, index, next, chainLimit);
-            }
-            b = next;
-        }
-    }
-
-    /** @return the first emptyRest slot of bucket {@code b}, or {@link BucketLayout#SLOTS} when it is full */
-    private static int firstFree(MemorySegment m, long b) {
-        for (int i = 0; i < SLOTS; i++) {
-            if (tophash(m, b, i) == EMPTY_REST) {
-                return i;
-            }
-        }
-        return SLOTS;
-    }
-
-    private void advanceEvacuationMark(int seg, long h, long old, int oldLog2) {
-        MemorySegment m = heap.mem();
-        long oldSize = 1L << oldLog2;
-        long next = m.get(LONG, h + SegmentHeader.NEVACUATE) + 1;
-        // Go bounds this scan so one write never does O(n) work; 1024 buckets as Go does.
-        long stop = Math.min(next + 1024, oldSize);
-        while (next < stop && BucketLayout.isEvacuated(tophash(m, old + next * layout.size, 0))) {
-            next++;
-        }
-        m.set(LONG, h + SegmentHeader.NEVACUATE, next);
-        if (next == oldSize) {
-            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
-            m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
-            bumpGeneration(m, h);
-            heap.retire(old);
-        }
-    }
-
-    /** Runs growth to completion, so the segment has one array again. */
-    void finishGrowth(int seg) {
-        long h = header(seg);
-        MemorySegment m = heap.mem();
-        while (m.get(LONG, h + SegmentHeader.OLDBUCKETS) != 0) {
-            evacuate(seg, h, m.get(LONG, h + SegmentHeader.NEVACUATE));
-            m = heap.mem();
-        }
-    }
-
-    private long newOverflow(int seg, long h, long last) {
-        return newOverflow(seg, h, last, false);
-    }
-
-    /** @param urgent for an evacuation under way, which must not fail halfway */
-    private long newOverflow(int seg, long h, long last, boolean urgent) {
-        long ovf = urgent ? heap.allocateUrgent(layout.size, BlockHeader.OVERFLOW)
-                : heap.allocate(layout.size, BlockHeader.OVERFLOW);
-        MemorySegment m = heap.mem();
-        publish();
-        m.set(LONG, last + layout.overflow, ovf);
-        m.set(INT, h + SegmentHeader.NOVERFLOW, m.get(INT, h + SegmentHeader.NOVERFLOW) + 1);
-        return ovf;
-    }
-
-    private static void bumpGeneration(MemorySegment m, long h) {
-        m.set(LONG, h + SegmentHeader.GENERATION, m.get(LONG, h + SegmentHeader.GENERATION) + 1);
-    }
-
-    // ---------------------------------------------------------------- iteration
-
-    /** Receives the slots of one iteration step. */
-    interface SlotSink {
-        void accept(long slot);
-    }
-
-    /**
-     * One iteration step over a segment: reports every live slot whose bit-reversed bucket hash lies in
-     * {@code [cursor, end of the current bucket's interval)}. The caller holds the segment.
-     *
-     * @param cursor where the walk stands, 0 at the start
-     * @return the next cursor, or {@link #DONE}
-     */
-    long collect(int seg, long cursor, SlotSink sink) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long span = log2 == 0 ? 0 : (1L << (64 - log2));
-        long lo = log2 == 0 ? 0 : cursor & -span;
-        long hi = lo + span;
-        if (buckets == 0) {
-            return hi == 0 ? DONE : hi;
-        }
-        long index = Long.reverse(cursor) & mask(log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            old = bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
-            m = heap.mem();
-            if (oldLog2 <= log2) {
-                collectChain(m, seg, old, index & mask(oldLog2), cursor, hi, sink, true);
-            } else {
-                collectChain(m, seg, old, index, cursor, hi, sink, true);
-                collectChain(m, seg, old, index + (1L << log2), cursor, hi, sink, true);
-            }
-        }
-        collectChain(heap.mem(), seg, buckets, index, cursor, hi, sink, false);
-        return hi == 0 ? DONE : hi;
-    }
-
-    private void collectChain(MemorySegment m, int seg, long array, long index, long cursor, long hi, SlotSink sink,
-            boolean skipIfEvacuated) {
-        long b = array + index * layout.size;
-        if (skipIfEvacuated && BucketLayout.isEvacuated(tophash(m, b, 0))) {
-            return;
-        }
-        int chainLimit = noverflow(m, header(seg));
-        for (int n = 0; b != 0; n++) {
-            for (int i = 0; i < SLOTS; i++) {
-                int t = tophash(m, b, i);
-                if (t < BucketLayout.MIN_TOPHASH) {
-                    continue;
-                }
-                long r = Long.reverse(hashAt(m, seg, index, b, i));
-                if (Long.compareUnsigned(r, cursor) >= 0 && (hi == 0 || Long.compareUnsigned(r, hi) < 0)) {
-                    sink.accept(b | i);
-                }
-            }
-            long next = overflow(m, seg, index, b);
-            if (n >= chainLimit && next != 0) {
-                throw chainTooLong(seg, index, next, chainLimit);
-            }
-            b = next;
-        }
-    }
-
-    // ---------------------------------------------------------------- clear, stats, verify
 
     /** Empties every segment and gives the whole heap back. The caller holds every segment. */
     void clear() {
         MemorySegment m = heap.mem();
         for (int s = 0; s < segments; s++) {
             long h = header(s);
-            long generation = m.get(LONG, h + SegmentHeader.GENERATION);
-            long stamp = m.get(LONG, h + SegmentHeader.STAMP);
-            m.asSlice(h, SegmentHeader.SIZE).fill((byte) 0);
-            m.set(LONG, h + SegmentHeader.STAMP, stamp);
-            m.set(LONG, h + SegmentHeader.GENERATION, generation + 1);
-            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) initialLog2);
+            long generation = SegmentHeader.generation(m, h);
+            long stamp = SegmentHeader.getStampPlain(m, h);
+            SegmentHeader.zero(m, h);
+            SegmentHeader.setStampPlain(m, h, stamp);
+            SegmentHeader.setGeneration(m, h, generation + 1);
+            SegmentHeader.setLog2Buckets(m, h, initialLog2);
         }
         heap.reset();
     }
@@ -1217,357 +820,39 @@ final class HashTable {
     }
 
     boolean isMade(int seg) {
-        return heap.mem().get(LONG, header(seg) + SegmentHeader.BUCKETS) != 0;
+        return SegmentHeader.buckets(heap.mem(), header(seg)) != 0;
     }
 
     int overflowBuckets(int seg) {
-        return heap.mem().get(INT, header(seg) + SegmentHeader.NOVERFLOW);
+        return SegmentHeader.noverflow(heap.mem(), header(seg));
     }
 
-    /** Chain lengths counted up to this many buckets; longer chains share the last bucket. */
-    static final int CHAIN_HISTOGRAM = 17;
+    // ---------------------------------------------------------------- growth, iteration, verify, recovery: delegates
 
-    /** Adds the current array's chain lengths to {@code histogram}. The caller holds the segment. */
-    void chainLengths(int seg, long[] histogram) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        if (buckets == 0) {
-            return;
-        }
-        int chainLimit = noverflow(m, h);
-        for (long index = 0; index < (1L << log2); index++) {
-            int length = 1;
-            for (long b = overflow(m, seg, index, buckets + index * layout.size); b != 0;
-                    b = overflow(m, seg, index, b)) {
-                if (length++ > chainLimit) {
-                    throw chainTooLong(seg, index, b, chainLimit);
-                }
-            }
-            histogram[Math.min(length, CHAIN_HISTOGRAM - 1)]++;
-        }
+    /** Runs growth to completion, so the segment has one array again ({@link Growth}). */
+    void finishGrowth(int seg) {
+        growth.finishGrowth(seg);
     }
 
     long growths() {
-        return growths.get();
+        return growth.growths();
     }
 
     long sameSizeGrowths() {
-        return sameSizeGrowths.get();
+        return growth.sameSizeGrowths();
     }
 
     long shrinks() {
-        return shrinks.get();
+        return growth.shrinks();
     }
 
     long evacuations() {
-        return evacuations.sum();
+        return growth.evacuations();
     }
 
-    /**
-     * Checks one segment completely: arrays, chains, tophashes against recomputed hashes, entries and
-     * counts. The caller holds the segment.
-     *
-     * @return [entries, buckets] checked
-     */
-    long[] verify(int seg, List<Problem> problems) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        long entries = 0;
-        long bucketCount = 0;
-        long overflowSeen = 0;
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        long buckets = m.get(LONG, h + SegmentHeader.BUCKETS);
-        long count = m.get(LONG, h + SegmentHeader.COUNT);
-        long noverflow = Integer.toUnsignedLong(m.get(INT, h + SegmentHeader.NOVERFLOW));
-        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
-                    Integer.toString(log2)));
-            return new long[] {0, 0};
-        }
-        if (buckets == 0) {
-            if (count != 0) {
-                problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count 0 in an unmade segment",
-                        Long.toString(count)));
-            }
-            return new long[] {0, 0};
-        }
-        if (!arrayOk(m, buckets, log2)) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.BUCKETS, "a bucket array of 2^" + log2
-                    + " buckets in heap " + heap.range(), describe(m, buckets)));
-            return new long[] {0, 0};
-        }
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        if (old != 0) {
-            if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1 || !arrayOk(m, old, oldLog2)) {
-                problems.add(new Problem(seg, -1, h + SegmentHeader.OLDBUCKETS,
-                        "an old bucket array of 2^" + oldLog2 + " buckets (B=" + log2 + ")", describe(m, old)));
-                return new long[] {0, 0};
-            }
-            for (long i = 0; i < (1L << oldLog2); i++) {
-                long[] r = verifyChain(m, seg, old, oldLog2, i, true, noverflow, problems);
-                entries += r[0];
-                bucketCount += r[1];
-                overflowSeen += r[2];
-            }
-        }
-        for (long i = 0; i < (1L << log2); i++) {
-            long[] r = verifyChain(m, seg, buckets, log2, i, false, noverflow, problems);
-            entries += r[0];
-            bucketCount += r[1];
-            overflowSeen += r[2];
-        }
-        if (entries != count) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.COUNT, "count = " + entries + " reachable entries",
-                    Long.toString(count)));
-        }
-        if (overflowSeen != noverflow) {
-            problems.add(new Problem(seg, -1, h + SegmentHeader.NOVERFLOW,
-                    "noverflow = " + overflowSeen + " reachable overflow buckets", Long.toString(noverflow)));
-        }
-        return new long[] {entries, bucketCount};
-    }
-
-    private long[] verifyChain(MemorySegment m, int seg, long array, int log2, long index, boolean old, long noverflow,
-            List<Problem> problems) {
-        long b = array + index * layout.size;
-        long entries = 0;
-        long bucketCount = 0;
-        long overflowBuckets = 0;
-        int first = tophash(m, b, 0);
-        if (old && BucketLayout.isEvacuated(first)) {
-            for (int i = 0; i < SLOTS; i++) {
-                if (!BucketLayout.isEvacuated(tophash(m, b, i))) {
-                    problems.add(new Problem(seg, index, b + i, "an evacuation mark in every slot of evacuated old bucket",
-                            "tophash " + tophash(m, b, i)));
-                }
-            }
-            return new long[] {0, 1, 0};
-        }
-        boolean rest = false;
-        for (long n = 0; b != 0; n++) {
-            bucketCount++;
-            for (int i = 0; i < SLOTS; i++) {
-                int t = tophash(m, b, i);
-                if (rest && t != EMPTY_REST) {
-                    problems.add(new Problem(seg, index, b + i, "emptyRest after an emptyRest", "tophash " + t));
-                }
-                if (t == EMPTY_REST) {
-                    rest = true;
-                    continue;
-                }
-                if (t == EMPTY_ONE) {
-                    continue;
-                }
-                if (BucketLayout.isEvacuated(t)) {
-                    problems.add(new Problem(seg, index, b + i, "a live or empty tophash", "evacuation mark " + t));
-                    continue;
-                }
-                try {
-                    long hash = hashAt(m, seg, index, b, i);
-                    if (BucketLayout.tophash(hash) != t) {
-                        problems.add(new Problem(seg, index, b + i, "tophash " + BucketLayout.tophash(hash)
-                                + " of the stored key", "tophash " + t));
-                    } else if ((hash & mask(log2)) != index || segmentOf(hash) != seg) {
-                        problems.add(new Problem(seg, index, b + i, "a key hashing to segment " + seg + ", bucket " + index,
-                                "segment " + segmentOf(hash) + ", bucket " + (hash & mask(log2))));
-                    } else {
-                        if (!valueInline) {
-                            entryOf(m, seg, b, i);
-                        }
-                        entries++;
-                    }
-                } catch (CorruptedStoreException e) {
-                    long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
-                    problems.add(new Problem(seg, index, slot, "a sound entry reference", e.getMessage()));
-                }
-            }
-            long next = m.get(LONG, b + layout.overflow);
-            if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
-                problems.add(new Problem(seg, index, b + layout.overflow, "0 or an overflow bucket in heap " + heap.range(),
-                        describe(m, next)));
-                break;
-            }
-            if (next != 0) {
-                overflowBuckets++;
-            }
-            if (n > noverflow) {
-                problems.add(new Problem(seg, index, b, "a chain of at most " + noverflow + " overflow buckets",
-                        "a longer or cyclic chain"));
-                break;
-            }
-            b = next;
-        }
-        return new long[] {entries, bucketCount, overflowBuckets};
-    }
-
-    // ---------------------------------------------------------------- recovery (files found dirty)
-
-    /**
-     * Brings a segment of a file found dirty back to a consistent state: stamp even, an interrupted
-     * grow rolled back or its evacuation finished, count and noverflow recounted from what is
-     * reachable. Single-threaded, before the store is handed out.
-     */
-    void recover(int seg) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        m.set(LONG, h + SegmentHeader.STAMP, 0);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        if (old != 0 && old == buckets) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            if (oldLog2 < 0 || oldLog2 > MAX_LOG2_BUCKETS) {
-                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B in [0, " + MAX_LOG2_BUCKETS + "]",
-                        Integer.toString(oldLog2));
-            }
-            m.set(BYTE, h + SegmentHeader.LOG2_BUCKETS, (byte) oldLog2);
-            m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
-            log2 = oldLog2;
-            bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        } else if (old != 0) {
-            int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-            if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1) {
-                throw corrupt(seg, -1, h + SegmentHeader.OLD_LOG2_BUCKETS, "old B within one of B=" + log2,
-                        Integer.toString(oldLog2));
-            }
-            finishEvacuation(seg, h, bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2), oldLog2, buckets, log2);
-        }
-        recount(seg, h);
-    }
-
-    /** The longest chain a damaged file could make us walk before we call it cyclic. */
-    private long chainBound() {
-        return Math.max(1, (heap.top() - heap.heapStart()) / layout.size);
-    }
-
-    /**
-     * Finishes an evacuation a crash interrupted: every live old slot whose key is not already in the
-     * new array (a crash can fall between copying a slot and marking it) is copied, then marked.
-     */
-    private void finishEvacuation(int seg, long h, long old, int oldLog2, long buckets, int log2) {
-        long bound = chainBound();
-        for (long index = 0; index < (1L << oldLog2); index++) {
-            long b = old + index * layout.size;
-            for (long n = 0; b != 0; n++) {
-                MemorySegment m = heap.mem();
-                for (int i = 0; i < SLOTS; i++) {
-                    int t = tophash(m, b, i);
-                    if (BucketLayout.isEmpty(t)) {
-                        tophash(m, b, i, EVACUATED_EMPTY);
-                        continue;
-                    }
-                    if (BucketLayout.isEvacuated(t)) {
-                        continue;
-                    }
-                    long dest = buckets + (hashAt(m, seg, index, b, i) & mask(log2)) * layout.size;
-                    if (!chainHoldsKeySlot(seg, index, dest, b, i)) {
-                        appendSlot(seg, h, dest, b, i, t);
-                        m = heap.mem();
-                    }
-                    tophash(m, b, i, EVACUATED_X);
-                }
-                if (n > bound) {
-                    throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
-                }
-                b = overflow(m, seg, index, b);
-            }
-        }
-        MemorySegment m = heap.mem();
-        m.set(LONG, h + SegmentHeader.OLDBUCKETS, 0);
-        m.set(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS, (byte) 0);
-        m.set(LONG, h + SegmentHeader.NEVACUATE, 0);
-    }
-
-    private boolean chainHoldsKeySlot(int seg, long index, long dest, long b, int i) {
-        MemorySegment m = heap.mem();
-        long bound = chainBound();
-        int t = tophash(m, b, i);
-        long key = layout.keyAt(b, i);
-        for (long n = 0; dest != 0; n++) {
-            for (int j = 0; j < SLOTS; j++) {
-                long other = layout.keyAt(dest, j);
-                if (tophash(m, dest, j) == t
-                        && MemorySegment.mismatch(m, key, key + layout.keySlot, m, other, other + layout.keySlot) == -1) {
-                    return true;
-                }
-            }
-            if (n > bound) {
-                throw chainTooLong(seg, index, dest, (int) Math.min(bound, Integer.MAX_VALUE));
-            }
-            dest = overflow(m, seg, index, dest);
-        }
-        return false;
-    }
-
-    /** Copies slot (b, i) into the first empty slot of chain {@code dest}, growing the chain if full. */
-    private void appendSlot(int seg, long h, long dest, long b, int i, int t) {
-        MemorySegment m = heap.mem();
-        long bound = chainBound();
-        for (long n = 0; ; n++) {
-            for (int j = 0; j < SLOTS; j++) {
-                if (BucketLayout.isEmpty(tophash(m, dest, j))) {
-                    copySlot(m, b, i, dest, j);
-                    publish();
-                    tophash(m, dest, j, t);
-                    return;
-                }
-            }
-            long next = overflow(m, seg, -1, dest);
-            if (next == 0) {
-                newOverflow(seg, h, dest, true);
-                m = heap.mem();
-                next = m.get(LONG, dest + layout.overflow);
-            }
-            if (n > bound) {
-                throw chainTooLong(seg, -1, dest, (int) Math.min(bound, Integer.MAX_VALUE));
-            }
-            dest = next;
-        }
-    }
-
-    /** Sets count and noverflow from what the segment's arrays reach. */
-    private void recount(int seg, long h) {
-        MemorySegment m = heap.mem();
-        long count = 0;
-        long overflowBuckets = 0;
-        long bound = chainBound();
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2);
-            int arrayLog2 = pass == 0 ? log2 : oldLog2;
-            if (array == 0 || (pass == 1 && old == 0)) {
-                continue;
-            }
-            for (long index = 0; index < (1L << arrayLog2); index++) {
-                long b = array + index * layout.size;
-                if (pass == 1 && BucketLayout.isEvacuated(tophash(m, b, 0))) {
-                    continue;
-                }
-                for (long n = 0; b != 0; n++) {
-                    for (int i = 0; i < SLOTS; i++) {
-                        if (tophash(m, b, i) >= BucketLayout.MIN_TOPHASH) {
-                            count++;
-                        }
-                    }
-                    long next = overflow(m, seg, index, b);
-                    if (next != 0) {
-                        overflowBuckets++;
-                    }
-                    if (n > bound) {
-                        throw chainTooLong(seg, index, b, (int) Math.min(bound, Integer.MAX_VALUE));
-                    }
-                    b = next;
-                }
-            }
-        }
-        m.set(LONG, h + SegmentHeader.COUNT, count);
-        m.set(INT, h + SegmentHeader.NOVERFLOW, (int) Math.min(overflowBuckets, Integer.MAX_VALUE));
+    /** Receives the slots of one iteration step. */
+    interface SlotSink {
+        void accept(long slot);
     }
 
     /** Receives each block a segment reaches, by payload offset. */
@@ -1575,98 +860,127 @@ final class HashTable {
         void reached(long payload);
     }
 
+    /** Chain lengths counted up to this many buckets; longer chains share the last bucket. */
+    static final int CHAIN_HISTOGRAM = 17;
+
     /**
-     * Reports every block segment {@code seg} reaches: its arrays, overflow buckets and entries, each
-     * checked on the way (a damaged file throws {@link CorruptedStoreException}). Only reads, so a
-     * read-only look at a file can use it too.
+     * One iteration step over a segment ({@link TableScans#collect}). The caller holds the segment.
+     *
+     * @param cursor where the walk stands, 0 at the start
+     * @return the next cursor, or {@link #DONE}
      */
+    long collect(int seg, long cursor, SlotSink sink) {
+        return scans.collect(seg, cursor, sink);
+    }
+
+    /** Adds the current array's chain lengths to {@code histogram}. The caller holds the segment. */
+    void chainLengths(int seg, long[] histogram) {
+        scans.chainLengths(seg, histogram);
+    }
+
+    /** Reports every block segment {@code seg} reaches ({@link TableScans#reachable}). Only reads. */
     void reachable(int seg, BlockSink sink) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = bucketArray(m, seg, h, SegmentHeader.BUCKETS, log2);
-        long old = m.get(LONG, h + SegmentHeader.OLDBUCKETS);
-        int oldLog2 = m.get(BYTE, h + SegmentHeader.OLD_LOG2_BUCKETS);
-        int chainLimit = noverflow(m, h);
-        for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : (old == 0 ? 0 : bucketArray(m, seg, h, SegmentHeader.OLDBUCKETS, oldLog2));
-            int arrayLog2 = pass == 0 ? log2 : oldLog2;
-            if (array == 0) {
-                continue;
-            }
-            sink.reached(array);
-            for (long index = 0; index < (1L << arrayLog2); index++) {
-                long b = array + index * layout.size;
-                if (pass == 1 && BucketLayout.isEvacuated(tophash(m, b, 0))) {
-                    continue;
-                }
-                for (int n = 0; b != 0; n++) {
-                    for (int i = 0; i < SLOTS; i++) {
-                        if (tophash(m, b, i) >= BucketLayout.MIN_TOPHASH && !(keyInline && valueInline)) {
-                            sink.reached(entryOf(m, seg, b, i));
-                        }
-                    }
-                    long next = overflow(m, seg, index, b);
-                    if (next != 0) {
-                        sink.reached(next);
-                        if (n >= chainLimit) {
-                            throw chainTooLong(seg, index, next, chainLimit);
-                        }
-                    }
-                    b = next;
-                }
-            }
-        }
+        scans.reachable(seg, sink);
+    }
+
+    /**
+     * Removes the expired entries of up to {@code count} buckets of the current array, starting at
+     * {@code from}; the caller holds the segment for writing ({@link TableScans#sweepExpired}).
+     *
+     * @param sink receives the hash of each removed entry
+     * @return where the next sweep starts, or {@link #SWEEP_INTERRUPTED}
+     */
+    long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
+        return scans.sweepExpired(seg, from, count, now, sink);
+    }
+
+    /**
+     * Checks one segment completely ({@link TableVerifier}). The caller holds the segment.
+     *
+     * @return [entries, buckets] checked
+     */
+    long[] verify(int seg, List<Problem> problems) {
+        return verifier.verify(seg, problems);
+    }
+
+    /** Brings a segment of a file found dirty back to a consistent state ({@link TableRecovery}). */
+    void recover(int seg) {
+        recovery.recover(seg);
     }
 
     // ---------------------------------------------------------------- checked reads of offsets
 
-    private int log2Buckets(MemorySegment m, int seg, long h) {
-        int log2 = m.get(BYTE, h + SegmentHeader.LOG2_BUCKETS);
-        if (log2 < 0 || log2 > MAX_LOG2_BUCKETS) {
-            throw corrupt(seg, -1, h + SegmentHeader.LOG2_BUCKETS, "B in [0, " + MAX_LOG2_BUCKETS + "]",
+    /** @return whether {@code log2} is a {@code B} or {@code oldB} a segment may have */
+    static boolean log2InRange(int log2) {
+        return log2 >= 0 && log2 <= MAX_LOG2_BUCKETS;
+    }
+
+    int log2Buckets(MemorySegment m, int seg, long h) {
+        int log2 = SegmentHeader.log2Buckets(m, h);
+        if (!log2InRange(log2)) {
+            throw corrupt(seg, -1, SegmentHeader.log2BucketsOffset(h), "B in [0, " + MAX_LOG2_BUCKETS + "]",
                     Integer.toString(log2));
         }
         return log2;
     }
 
-    private long bucketArray(MemorySegment m, int seg, long h, long field, int log2) {
-        long array = m.get(LONG, h + field);
+    /** @return the current bucket array, 0 while unmade, checked when OFFSET_CHECK is on */
+    long buckets(MemorySegment m, int seg, long h, int log2) {
+        return checkedArray(m, seg, SegmentHeader.buckets(m, h), SegmentHeader.bucketsOffset(h), log2);
+    }
+
+    /** @return the array being evacuated, 0 when not growing, checked when OFFSET_CHECK is on */
+    long oldBuckets(MemorySegment m, int seg, long h, int oldLog2) {
+        return checkedArray(m, seg, SegmentHeader.oldBuckets(m, h), SegmentHeader.oldBucketsOffset(h), oldLog2);
+    }
+
+    long checkedArray(MemorySegment m, int seg, long array, long field, int log2) {
         if (checkOffsets && array != 0 && !arrayOk(m, array, log2)) {
-            throw corrupt(seg, -1, h + field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
-                    describe(m, array));
+            throw corrupt(seg, -1, field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
+                    errors.describe(m, array));
         }
         return array;
     }
 
-    private boolean arrayOk(MemorySegment m, long array, int log2) {
+    boolean arrayOk(MemorySegment m, long array, int log2) {
         return array >= heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
                 && ((array - BlockHeader.LARGE_PAYLOAD_OFFSET) & pageMask) == 0
                 && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
     }
 
-    private int noverflow(MemorySegment m, long h) {
-        return m.get(INT, h + SegmentHeader.NOVERFLOW);
-    }
-
-    private long overflow(MemorySegment m, int seg, long index, long b) {
-        long next = m.get(LONG, b + layout.overflow);
+    long overflow(MemorySegment m, int seg, long index, long b) {
+        long next = layout.overflow(m, b);
         if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
-            throw corrupt(seg, index, b + layout.overflow, "0 or an overflow bucket in heap " + heap.range(),
-                    describe(m, next));
+            throw corrupt(seg, index, layout.overflowOffset(b), "0 or an overflow bucket in heap " + heap.range(),
+                    errors.describe(m, next));
         }
         return next;
     }
 
-    private long entryOf(MemorySegment m, int seg, long b, int i) {
+    /**
+     * One step of a cold path's chain walk: the bucket after {@code b} in chain {@code index}, checked
+     * as {@link #overflow} checks it, or 0 at the chain's end. {@code n} counts the steps taken, from 0;
+     * a chain that has a bucket after step {@code limit} holds more overflow buckets than the segment
+     * owns, so it is longer than it may be or cyclic. The hot paths ({@code find}, {@code put},
+     * {@code remove}) walk by hand, with the same check.
+     */
+    long nextInChain(MemorySegment m, int seg, long index, long b, long n, long limit) {
+        long next = overflow(m, seg, index, b);
+        if (next != 0 && n >= limit) {
+            throw chainTooLong(seg, index, next, limit);
+        }
+        return next;
+    }
+
+    long entryOf(MemorySegment m, int seg, long b, int i) {
         long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
         return checkedEntry(m, seg, -1, slot);
     }
 
-    private long checkedEntry(MemorySegment m, int seg, long index, long slotOffset) {
+    long checkedEntry(MemorySegment m, int seg, long index, long slotOffset) {
         long ref = m.get(SLOT_LONG, slotOffset);
         if (!heap.isValid(ref, BlockHeader.ENTRY)) {
-            throw corrupt(seg, index, slotOffset, "an entry in heap " + heap.range(), describe(m, ref));
+            throw corrupt(seg, index, slotOffset, "an entry in heap " + heap.range(), errors.describe(m, ref));
         }
         if (checkOffsets) {
             long length = EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH))
@@ -1680,7 +994,7 @@ final class HashTable {
         return ref;
     }
 
-    private boolean keyEquals(MemorySegment m, int seg, long index, long b, int i, MemorySegment key, long keyOffset,
+    boolean keyEquals(MemorySegment m, int seg, long index, long b, int i, MemorySegment key, long keyOffset,
             long keyLength, long keyBits) {
         if (keyInline) {
             long at = layout.keyAt(b, i);
@@ -1697,7 +1011,7 @@ final class HashTable {
         return MemorySegment.mismatch(m, at, at + keyLength, key, keyOffset, keyOffset + keyLength) == -1;
     }
 
-    private long hashAt(MemorySegment m, int seg, long index, long b, int i) {
+    long hashAt(MemorySegment m, int seg, long index, long b, int i) {
         if (keyInline) {
             long at = layout.keyAt(b, i);
             return keySize == Long.BYTES ? Hashing.ofLong(m.get(SLOT_LONG, at), seed)
@@ -1708,48 +1022,15 @@ final class HashTable {
                 seed);
     }
 
-    private static int tophash(MemorySegment m, long b, int i) {
-        return m.get(BYTE, b + i) & 0xFF;
-    }
-
-    private static void tophash(MemorySegment m, long b, int i, int value) {
-        m.set(BYTE, b + i, (byte) value);
-    }
-
-    private static long mask(int log2) {
+    static long mask(int log2) {
         return (1L << log2) - 1;
     }
 
-    private CorruptedStoreException chainTooLong(int seg, long index, long at, int limit) {
-        return corrupt(seg, index, at, "a chain of at most " + limit + " overflow buckets (noverflow)",
-                "a longer or cyclic chain");
-    }
-
-    private String describe(MemorySegment m, long offset) {
-        if (offset < heap.heapStart() + BlockHeader.SIZE || offset >= Math.min(heap.top(), m.byteSize())) {
-            return "0x" + Long.toHexString(offset) + " (outside the heap)";
-        }
-        if ((offset & 7) != 0) {
-            return "0x" + Long.toHexString(offset) + " (misaligned)";
-        }
-        return "0x" + Long.toHexString(offset) + " (block kind: "
-                + BlockHeader.kindName(m.get(BYTE, offset + BlockHeader.KIND)) + ")";
+    CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
+        return errors.chainTooLong(seg, index, at, limit);
     }
 
     CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
-        String mapping = AddressMap.find(region.address() + Math.max(0, offset)).map(Object::toString)
-                .orElse("no mapping");
-        String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
-                + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
-                + "; mapping: " + mapping;
-        if (StoreEvents.CORRUPTION.isEnabled()) {
-            StoreEvents.Corruption event = new StoreEvents.Corruption();
-            event.segment = seg;
-            event.bucket = index;
-            event.offset = offset;
-            event.message = message;
-            event.commit();
-        }
-        return new CorruptedStoreException(message);
+        return errors.corrupt(seg, index, offset, expected, found);
     }
 }

@@ -1,11 +1,14 @@
 package io.hmapstore.table;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
  * Descriptor of a segment header: one per segment, one cache line each, packed after the store header.
- * A segment is one Go {@code hmap}.
+ * A segment is one Go {@code hmap}. Every access to a header field goes through an accessor here,
+ * given the region {@code m} and the header's offset {@code h} ({@link HashTable#header}); the memory
+ * order is in the accessor's name ({@code package-info.java} has the legend).
  *
  * <pre>
  *   0               8               16              24              32
@@ -30,7 +33,21 @@ import java.lang.invoke.VarHandle;
  *       views of inline values hold it as their stamp.</li>
  *   <li>{@code noverflow}: overflow buckets owned by the segment (old and new arrays); it also bounds
  *       the length of any chain, so a cyclic chain is caught.</li>
+ *   <li>{@code B}, {@code oldB}: log2 of the arrays' bucket counts, at most
+ *       {@link HashTable#MAX_LOG2_BUCKETS}. Read as signed bytes, so a damaged byte above 127 reads
+ *       negative and fails the same range check.</li>
  * </ul>
+ *
+ * <p>Publication rules. The stamp orders a write section against optimistic readers: the writer
+ * takes it from even to odd by {@link #casStamp} (a volatile read-modify-write, so no data store of
+ * the section is seen before it) and back to even by {@link #setStampRelease} (every data store is
+ * seen before it); a reader loads it with {@link #getStampAcquire}, reads, and compares it again after
+ * an acquire fence ({@link #getStampOpaque}). Every other field is plain and written only by the
+ * segment's writer. A grow stores, with a store-store fence between each, {@code oldB} and
+ * {@code nevacuate}, then {@code oldbuckets = buckets}, then {@code B}, then {@code buckets}: a crash
+ * that leaves {@code oldbuckets == buckets} is a grow recovery rolls back, and once {@code buckets}
+ * names the new array the grow is complete and recovery finishes the evacuation. {@code count} is
+ * stored after the slot's tophash, so it never counts a slot that is not published.
  */
 final class SegmentHeader {
     static final long SIZE = 64;
@@ -48,6 +65,151 @@ final class SegmentHeader {
     /** Acquire/release and CAS access to {@code stamp}: coordinates (MemorySegment, long offset). */
     static final VarHandle STAMP_HANDLE = ValueLayout.JAVA_LONG.varHandle();
 
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
     private SegmentHeader() {
+    }
+
+    /* --- Field offsets in the region, for messages and probes --- */
+
+    static long stampOffset(long h) {
+        return h + STAMP;
+    }
+
+    static long countOffset(long h) {
+        return h + COUNT;
+    }
+
+    static long bucketsOffset(long h) {
+        return h + BUCKETS;
+    }
+
+    static long oldBucketsOffset(long h) {
+        return h + OLDBUCKETS;
+    }
+
+    static long noverflowOffset(long h) {
+        return h + NOVERFLOW;
+    }
+
+    static long log2BucketsOffset(long h) {
+        return h + LOG2_BUCKETS;
+    }
+
+    static long oldLog2BucketsOffset(long h) {
+        return h + OLD_LOG2_BUCKETS;
+    }
+
+    /* --- stamp: the seqlock --- */
+
+    static long getStampVolatile(MemorySegment m, long h) {
+        return (long) STAMP_HANDLE.getVolatile(m, h + STAMP);
+    }
+
+    static long getStampAcquire(MemorySegment m, long h) {
+        return (long) STAMP_HANDLE.getAcquire(m, h + STAMP);
+    }
+
+    /** Opaque: for the second read of a seqlock validation, after the caller's acquire fence. */
+    static long getStampOpaque(MemorySegment m, long h) {
+        return (long) STAMP_HANDLE.getOpaque(m, h + STAMP);
+    }
+
+    static boolean casStamp(MemorySegment m, long h, long expected, long value) {
+        return STAMP_HANDLE.compareAndSet(m, h + STAMP, expected, value);
+    }
+
+    static void setStampRelease(MemorySegment m, long h, long value) {
+        STAMP_HANDLE.setRelease(m, h + STAMP, value);
+    }
+
+    /** Plain: only while no other thread can see the segment (clear under every lock, recovery). */
+    static long getStampPlain(MemorySegment m, long h) {
+        return m.get(LONG, h + STAMP);
+    }
+
+    /** Plain: only while no other thread can see the segment (clear under every lock, recovery). */
+    static void setStampPlain(MemorySegment m, long h, long value) {
+        m.set(LONG, h + STAMP, value);
+    }
+
+    /* --- plain fields, written by the segment's writer only --- */
+
+    static long count(MemorySegment m, long h) {
+        return m.get(LONG, h + COUNT);
+    }
+
+    static void setCount(MemorySegment m, long h, long value) {
+        m.set(LONG, h + COUNT, value);
+    }
+
+    static long buckets(MemorySegment m, long h) {
+        return m.get(LONG, h + BUCKETS);
+    }
+
+    static void setBuckets(MemorySegment m, long h, long value) {
+        m.set(LONG, h + BUCKETS, value);
+    }
+
+    static long oldBuckets(MemorySegment m, long h) {
+        return m.get(LONG, h + OLDBUCKETS);
+    }
+
+    static void setOldBuckets(MemorySegment m, long h, long value) {
+        m.set(LONG, h + OLDBUCKETS, value);
+    }
+
+    static long nevacuate(MemorySegment m, long h) {
+        return m.get(LONG, h + NEVACUATE);
+    }
+
+    static void setNevacuate(MemorySegment m, long h, long value) {
+        m.set(LONG, h + NEVACUATE, value);
+    }
+
+    static long generation(MemorySegment m, long h) {
+        return m.get(LONG, h + GENERATION);
+    }
+
+    static void setGeneration(MemorySegment m, long h, long value) {
+        m.set(LONG, h + GENERATION, value);
+    }
+
+    /** One more move or free of memory reachable through the segment: views holding the old one go stale. */
+    static void bumpGeneration(MemorySegment m, long h) {
+        m.set(LONG, h + GENERATION, m.get(LONG, h + GENERATION) + 1);
+    }
+
+    static int noverflow(MemorySegment m, long h) {
+        return m.get(INT, h + NOVERFLOW);
+    }
+
+    static void setNoverflow(MemorySegment m, long h, int value) {
+        m.set(INT, h + NOVERFLOW, value);
+    }
+
+    /** @return {@code B} as a signed byte, unchecked (see the class javadoc) */
+    static int log2Buckets(MemorySegment m, long h) {
+        return m.get(BYTE, h + LOG2_BUCKETS);
+    }
+
+    static void setLog2Buckets(MemorySegment m, long h, int value) {
+        m.set(BYTE, h + LOG2_BUCKETS, (byte) value);
+    }
+
+    /** @return {@code oldB} as a signed byte, unchecked */
+    static int oldLog2Buckets(MemorySegment m, long h) {
+        return m.get(BYTE, h + OLD_LOG2_BUCKETS);
+    }
+
+    static void setOldLog2Buckets(MemorySegment m, long h, int value) {
+        m.set(BYTE, h + OLD_LOG2_BUCKETS, (byte) value);
+    }
+
+    /** Zeroes the whole header. Plain: only while no other thread can see the segment. */
+    static void zero(MemorySegment m, long h) {
+        m.asSlice(h, SIZE).fill((byte) 0);
     }
 }

@@ -1,0 +1,57 @@
+package io.hmapstore.table;
+
+import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.memory.AddressMap;
+import io.hmapstore.memory.MappedRegion;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The exceptions a {@link HashTable} throws on a damaged store, made in one place so that every
+ * message names the segment, the bucket, the offset, what was expected and what was found, and the
+ * mapping the offset falls in; each is also recorded as a {@code Corruption} JFR event.
+ */
+final class TableErrors {
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    private final MappedRegion region;
+    private final EntryHeap heap;
+
+    TableErrors(MappedRegion region, EntryHeap heap) {
+        this.region = region;
+        this.heap = heap;
+    }
+
+    CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
+        return corrupt(seg, index, at, "a chain of at most " + limit + " overflow buckets (noverflow)",
+                "a longer or cyclic chain");
+    }
+
+    String describe(MemorySegment m, long offset) {
+        if (offset < heap.heapStart() + BlockHeader.SIZE || offset >= Math.min(heap.top(), m.byteSize())) {
+            return "0x" + Long.toHexString(offset) + " (outside the heap)";
+        }
+        if ((offset & 7) != 0) {
+            return "0x" + Long.toHexString(offset) + " (misaligned)";
+        }
+        return "0x" + Long.toHexString(offset) + " (block kind: "
+                + BlockHeader.kindName(m.get(BYTE, offset + BlockHeader.KIND)) + ")";
+    }
+
+    CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
+        String mapping = AddressMap.find(region.address() + Math.max(0, offset)).map(Object::toString)
+                .orElse("no mapping");
+        String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
+                + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
+                + "; mapping: " + mapping;
+        if (StoreEvents.CORRUPTION.isEnabled()) {
+            StoreEvents.Corruption event = new StoreEvents.Corruption();
+            event.segment = seg;
+            event.bucket = index;
+            event.offset = offset;
+            event.message = message;
+            event.commit();
+        }
+        return new CorruptedStoreException(message);
+    }
+}
