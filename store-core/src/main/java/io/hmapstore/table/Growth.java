@@ -140,7 +140,7 @@ final class Growth {
     }
 
     /** Moves every entry of old bucket {@code oldIndex} (and its chain) into the new array. */
-    void evacuate(int seg, long h, long oldIndex) {
+    private void evacuate(int seg, long h, long oldIndex) {
         MemorySegment m = heap.mem();
         int log2 = SegmentHeader.log2Buckets(m, h);
         int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
@@ -229,7 +229,7 @@ final class Growth {
     }
 
     /** The last bucket of a chain: evacuation appends there, since destination chains stay packed. */
-    long chainLast(MemorySegment m, int seg, long index, long b) {
+    private long chainLast(MemorySegment m, int seg, long index, long b) {
         int chainLimit = SegmentHeader.noverflow(m, table.header(seg));
         for (int n = 0; ; n++) {
             long next = table.nextInChain(m, seg, index, b, n, chainLimit);
@@ -241,7 +241,7 @@ final class Growth {
     }
 
     /** @return the first emptyRest slot of bucket {@code b}, or {@link BucketLayout#SLOTS} when it is full */
-    static int firstFree(MemorySegment m, long b) {
+    private static int firstFree(MemorySegment m, long b) {
         for (int i = 0; i < SLOTS; i++) {
             if (BucketLayout.tophash(m, b, i) == EMPTY_REST) {
                 return i;
@@ -250,7 +250,7 @@ final class Growth {
         return SLOTS;
     }
 
-    void advanceEvacuationMark(int seg, long h, long old, int oldLog2) {
+    private void advanceEvacuationMark(int seg, long h, long old, int oldLog2) {
         MemorySegment m = heap.mem();
         long oldSize = 1L << oldLog2;
         long next = SegmentHeader.nevacuate(m, h) + 1;
@@ -310,7 +310,7 @@ final class Growth {
      * entry offset) as one load and store: growth copies two slots per entry, and the bulk copy's call
      * into the array-copy stub cost more than the move itself.
      */
-    static void copyBytes(MemorySegment m, long from, long to, long length) {
+    private static void copyBytes(MemorySegment m, long from, long to, long length) {
         if (length == Long.BYTES) {
             m.set(SLOT_LONG, to, m.get(SLOT_LONG, from));
         } else if (length > 0) {

@@ -69,7 +69,7 @@ final class TableRecovery {
     }
 
     /** The longest chain a damaged file could make us walk before we call it cyclic. */
-    long chainBound() {
+    private long chainBound() {
         return Math.max(1, (heap.top() - heap.heapStart()) / layout.size);
     }
 
@@ -77,7 +77,7 @@ final class TableRecovery {
      * Finishes an evacuation a crash interrupted: every live old slot whose key is not already in the
      * new array (a crash can fall between copying a slot and marking it) is copied, then marked.
      */
-    void finishEvacuation(int seg, long h, long old, int oldLog2, long buckets, int log2) {
+    private void finishEvacuation(int seg, long h, long old, int oldLog2, long buckets, int log2) {
         long bound = chainBound();
         for (long index = 0; index < (1L << oldLog2); index++) {
             long b = old + index * layout.size;
@@ -108,7 +108,7 @@ final class TableRecovery {
         SegmentHeader.setNevacuate(m, h, 0);
     }
 
-    boolean chainHoldsKeySlot(int seg, long index, long dest, long b, int i) {
+    private boolean chainHoldsKeySlot(int seg, long index, long dest, long b, int i) {
         MemorySegment m = heap.mem();
         long bound = chainBound();
         int t = BucketLayout.tophash(m, b, i);
@@ -127,7 +127,7 @@ final class TableRecovery {
     }
 
     /** Copies slot (b, i) into the first empty slot of chain {@code dest}, growing the chain if full. */
-    void appendSlot(int seg, long h, long dest, long b, int i, int t) {
+    private void appendSlot(int seg, long h, long dest, long b, int i, int t) {
         MemorySegment m = heap.mem();
         long bound = chainBound();
         for (long n = 0; ; n++) {
@@ -153,7 +153,7 @@ final class TableRecovery {
     }
 
     /** Sets count and noverflow from what the segment's arrays reach. */
-    void recount(int seg, long h) {
+    private void recount(int seg, long h) {
         MemorySegment m = heap.mem();
         long count = 0;
         long overflowBuckets = 0;

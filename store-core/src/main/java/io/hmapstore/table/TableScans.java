@@ -68,7 +68,7 @@ final class TableScans {
         return hi == 0 ? HashTable.DONE : hi;
     }
 
-    void collectChain(MemorySegment m, int seg, long array, long index, long cursor, long hi, HashTable.SlotSink sink,
+    private void collectChain(MemorySegment m, int seg, long array, long index, long cursor, long hi, HashTable.SlotSink sink,
             boolean skipIfEvacuated) {
         long b = array + index * layout.size;
         if (skipIfEvacuated && BucketLayout.isEvacuated(BucketLayout.tophash(m, b, 0))) {

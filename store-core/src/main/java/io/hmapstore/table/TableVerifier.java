@@ -101,7 +101,7 @@ final class TableVerifier {
         return new long[] {entries, bucketCount};
     }
 
-    long[] verifyChain(MemorySegment m, int seg, long array, int log2, long index, boolean old, long noverflow,
+    private long[] verifyChain(MemorySegment m, int seg, long array, int log2, long index, boolean old, long noverflow,
             List<Problem> problems) {
         long b = array + index * layout.size;
         long entries = 0;
