@@ -258,9 +258,9 @@ final class StoreFile implements AutoCloseable {
         checkFeatures(m, config);
         int segmentBits = m.get(ValueLayout.JAVA_INT, StoreHeader.SEGMENT_BITS);
         int initialLog2 = m.get(ValueLayout.JAVA_INT, StoreHeader.INITIAL_LOG2);
-        if (segmentBits < 0 || segmentBits > TableStore.MAX_SEGMENT_BITS || initialLog2 < 0 || initialLog2 > 40) {
+        if (segmentBits < 0 || segmentBits > TableStore.MAX_SEGMENT_BITS || !HashTable.log2InRange(initialLog2)) {
             throw new CorruptedStoreException("store file " + path + ": segment bits " + segmentBits
-                    + " and initial B " + initialLog2 + " must lie in [0, " + TableStore.MAX_SEGMENT_BITS + "] and [0, 40]");
+                    + " and initial B " + initialLog2 + " must lie in [0, " + TableStore.MAX_SEGMENT_BITS + "] and [0, " + HashTable.MAX_LOG2_BUCKETS + "]");
         }
     }
 
