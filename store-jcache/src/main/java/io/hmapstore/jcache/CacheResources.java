@@ -8,11 +8,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The background threads a cache starts and the user objects it closes, both handled the same way
- * by every part of the cache: threads are daemons, and closing logs rather than throws.
+ * The background threads a cache starts, the user objects it closes and the logger it writes to,
+ * handled the same way by every part of the cache: threads are daemons, and closing logs rather
+ * than throws.
  */
 final class CacheResources {
-    private static final System.Logger LOG = System.getLogger(CacheResources.class.getName());
+    /**
+     * The logger of every part of a cache: named after {@link HmapCache}, the class users know and
+     * configure logging for, whichever part logs.
+     */
+    static final System.Logger LOG = System.getLogger(HmapCache.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private CacheResources() {

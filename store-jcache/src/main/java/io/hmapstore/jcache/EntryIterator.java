@@ -14,28 +14,15 @@ import javax.cache.Cache;
  * @param <K> key type
  * @param <V> value type
  */
-final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
-    private final CacheStore store;
-    private final CacheCodecs<K, V> codecs;
-    private final KeyOperations<K, V> ops;
-    private final CacheIntegration<K, V> integration;
-    private final HmapStatistics statistics;
-    /** Throws if the cache was closed meanwhile. */
-    private final Runnable checkOpen;
+final class EntryIterator<K, V> extends CacheOperations<K, V> implements Iterator<Cache.Entry<K, V>> {
     private final Iterator<Map.Entry<byte[], byte[]>> walk;
     private HmapCacheEntry<K, V> next;
     private byte[] nextKey;
     private HmapCacheEntry<K, V> last;
     private byte[] lastKey;
 
-    EntryIterator(CacheStore store, CacheCodecs<K, V> codecs, KeyOperations<K, V> ops,
-            CacheIntegration<K, V> integration, HmapStatistics statistics, Runnable checkOpen) {
-        this.store = store;
-        this.codecs = codecs;
-        this.ops = ops;
-        this.integration = integration;
-        this.statistics = statistics;
-        this.checkOpen = checkOpen;
+    EntryIterator(CacheParts<K, V> parts) {
+        super(parts);
         this.walk = store.entries().iterator();
     }
 

@@ -23,7 +23,6 @@ import javax.cache.event.EventType;
  * @param <V> value type
  */
 final class EventDispatch<K, V> {
-    private static final System.Logger LOG = System.getLogger(EventDispatch.class.getName());
 
     private final Cache<K, V> source;
     private final String cacheName;
@@ -169,11 +168,11 @@ final class EventDispatch<K, V> {
                 try {
                     registration.deliver(events);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "asynchronous cache entry listener failed on cache " + cacheName, e);
+                    CacheResources.LOG.log(System.Logger.Level.WARNING, "asynchronous cache entry listener failed on cache " + cacheName, e);
                 }
             });
         } catch (RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cache " + cacheName + " closed before its events were delivered", e);
+            CacheResources.LOG.log(System.Logger.Level.DEBUG, "cache " + cacheName + " closed before its events were delivered", e);
         }
     }
 

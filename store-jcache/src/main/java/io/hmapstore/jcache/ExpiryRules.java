@@ -21,7 +21,6 @@ import javax.cache.expiry.ExpiryPolicy;
  * expired at and after its expiry millisecond ({@link CacheRecord#expired}).
  */
 final class ExpiryRules {
-    private static final System.Logger LOG = System.getLogger(ExpiryRules.class.getName());
     /** Returned by {@link #onAccess} and {@link #onUpdate}: leave the expiry time as it is. */
     static final long UNCHANGED = Long.MIN_VALUE;
 
@@ -55,7 +54,7 @@ final class ExpiryRules {
         try {
             d = policy.getExpiryForCreation();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on creation; entry is eternal", e);
+            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on creation; entry is eternal", e);
             return CacheRecord.NEVER;
         }
         return d == null ? CacheRecord.NEVER : at(d, now);
@@ -67,7 +66,7 @@ final class ExpiryRules {
             Duration d = policy.getExpiryForAccess();
             return d == null ? UNCHANGED : at(d, now);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on access; expiry unchanged", e);
+            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on access; expiry unchanged", e);
             return UNCHANGED;
         }
     }
@@ -78,7 +77,7 @@ final class ExpiryRules {
             Duration d = policy.getExpiryForUpdate();
             return d == null ? UNCHANGED : at(d, now);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on update; expiry unchanged", e);
+            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on update; expiry unchanged", e);
             return UNCHANGED;
         }
     }

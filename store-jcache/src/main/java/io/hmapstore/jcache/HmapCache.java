@@ -4,15 +4,7 @@ import io.hmapstore.CacheStats;
 import io.hmapstore.Codec;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,12 +14,10 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.expiry.ExpiryPolicy;
-import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.management.CacheMXBean;
 import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
@@ -72,8 +62,6 @@ import javax.cache.processor.EntryProcessorResult;
  */
 public final class HmapCache<K, V> implements Cache<K, V> {
 
-    private static final System.Logger LOG = System.getLogger(HmapCache.class.getName());
-
     private final HmapCacheManager manager;
     private final String name;
     /** The live configuration; snapshots go out. Guarded by {@code this}. */
@@ -85,6 +73,11 @@ public final class HmapCache<K, V> implements Cache<K, V> {
     private final CacheStore store;
     private final KeyOperations<K, V> ops;
     private final HmapStatistics statistics = new HmapStatistics();
+    private final CacheParts<K, V> parts;
+    private final CacheReads<K, V> reads;
+    private final CacheWrites<K, V> writes;
+    private final BulkOperations<K, V> bulk;
+    private final Invocations<K, V> invocations;
     private final HmapCacheMXBean mxbean = new HmapCacheMXBean(this);
     /** Whether this cache registered each bean (and so may unregister it). Guarded by {@code this}. */
     private boolean statisticsRegistered;
@@ -113,6 +106,11 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         }
         this.store = CacheStore.open(name, builder);
         this.ops = new KeyOperations<>(store, codecs, expiry, new KeyStripes(), dispatch, integration);
+        this.parts = new CacheParts<>(name, store, codecs, integration, dispatch, ops, statistics, this::checkOpen);
+        this.reads = new CacheReads<>(parts);
+        this.writes = new CacheWrites<>(parts);
+        this.bulk = new BulkOperations<>(parts);
+        this.invocations = new Invocations<>(parts);
         statistics.countEvictionsOf(() -> store.cacheStats().evictions());
         try {
             setStatisticsEnabled(configuration.isStatisticsEnabled());
@@ -128,540 +126,128 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         return CacheCodecs.storedId(codec, type);
     }
 
-    /** Outcome of a conditional operation: no live entry, one that did not match, or one changed. */
-    private enum Outcome { MISS, HIT, CHANGED }
-
-    /** What a conditional operation does to a live entry that holds the expected value. */
-    @FunctionalInterface
-    private interface Change<K, V> {
-        void apply(byte[] current, long now, EventDispatch<K, V>.Batch events);
-    }
-
-    // ------------------------------------------------------------------ reads
+    // ------------------------------------------------------------------ Cache operations, each in its group
 
     @Override
     public V get(K key) {
         checkOpen();
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        try {
-            return ops.locked(k, (now, events) -> get(k, key, now, events, true));
-        } finally {
-            statistics.getTime(start);
-        }
-    }
-
-    /** A read of one key, counted as a hit or miss; loads a miss if asked and read-through. */
-    private V get(byte[] k, K key, long now, EventDispatch<K, V>.Batch events, boolean loadIfMissing) {
-        byte[] current = ops.live(k, key, now, events);
-        statistics.hitOrMiss(current != null);
-        if (current != null) {
-            V value = codecs.value(current);
-            ops.accessed(k, current, now);
-            return value;
-        }
-        if (!loadIfMissing || !integration.readThrough()) {
-            return null;
-        }
-        V loaded = integration.load(key);
-        if (loaded == null) {
-            return null;
-        }
-        // A value expired at creation is not returned either: the reference implementation's choice.
-        return ops.create(k, key, loaded, codecs.record(loaded), now, events) ? loaded : null;
+        return reads.get(key);
     }
 
     @Override
     public Map<K, V> getAll(Set<? extends K> keys) {
         checkOpen();
-        requireNoNullKey(keys);
-        long start = statistics.start();
-        Map<K, V> result = new HashMap<>(Math.max(4, keys.size() * 2));
-        List<K> missing = new ArrayList<>();
-        for (K key : keys) {
-            byte[] k = codecs.keyBytes(key);
-            V value = ops.locked(k, (now, events) -> get(k, key, now, events, false));
-            if (value != null) {
-                result.put(key, value);
-            } else {
-                missing.add(key);
-            }
-        }
-        if (integration.readThrough() && !missing.isEmpty()) {
-            // The loader runs without locks (it may be slow, or call back into the cache); an entry
-            // someone else made meanwhile wins over the loaded one.
-            Map<K, V> loaded = integration.loadAll(missing);
-            for (K key : missing) {
-                V value = loaded.get(key);
-                if (value != null) {
-                    V won = ops.install(key, value, false);
-                    if (won != null) {
-                        result.put(key, won);
-                    }
-                }
-            }
-        }
-        statistics.getTime(start);
-        return result;
+        return reads.getAll(keys);
     }
 
     @Override
     public boolean containsKey(K key) {
         checkOpen();
-        byte[] k = codecs.keyBytes(key);
-        return ops.locked(k, (now, events) -> ops.live(k, key, now, events) != null);
+        return reads.containsKey(key);
     }
 
     @Override
     public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
         checkOpen();
-        Objects.requireNonNull(keys, "keys");
-        requireNoNullKey(keys);
-        if (integration.loader() == null) {
-            if (completionListener != null) {
-                completionListener.onCompletion();
-            }
-            return;
-        }
-        List<K> requested = new ArrayList<>(keys);
-        integration.inBackground(() -> {
-            try {
-                List<K> toLoad = new ArrayList<>(requested.size());
-                for (K key : requested) {
-                    if (replaceExistingValues || !containsKey(key)) {
-                        toLoad.add(key);
-                    }
-                }
-                if (!toLoad.isEmpty()) {
-                    for (Map.Entry<K, V> e : integration.loadAll(toLoad).entrySet()) {
-                        if (e.getKey() != null && e.getValue() != null) {
-                            ops.install(e.getKey(), e.getValue(), replaceExistingValues);
-                        }
-                    }
-                }
-                if (completionListener != null) {
-                    completionListener.onCompletion();
-                }
-            } catch (RuntimeException e) {
-                if (completionListener != null) {
-                    completionListener.onException(e);
-                } else {
-                    LOG.log(System.Logger.Level.WARNING, "loadAll failed on cache " + name, e);
-                }
-            }
-        });
+        reads.loadAll(keys, replaceExistingValues, completionListener);
     }
-
-    private static <K> void requireNoNullKey(Collection<K> keys) {
-        for (K key : keys) {
-            Objects.requireNonNull(key, "keys contains null");
-        }
-    }
-
-    // ------------------------------------------------------------------ writes
 
     @Override
     public void put(K key, V value) {
         checkOpen();
-        codecs.checkTypes(key, value);
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        boolean stored = ops.locked(k, (now, events) ->
-                ops.put(k, key, value, record, ops.live(k, key, now, events), now, events));
-        statistics.put(start, stored ? 1 : 0);
+        writes.put(key, value);
     }
 
     @Override
     public V getAndPut(K key, V value) {
         checkOpen();
-        codecs.checkTypes(key, value);
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        boolean[] stored = new boolean[1];
-        V old = ops.locked(k, (now, events) -> {
-            byte[] current = ops.live(k, key, now, events);
-            V was = current == null ? null : codecs.value(current);
-            stored[0] = ops.put(k, key, value, record, current, now, events);
-            return was;
-        });
-        statistics.get(start, old != null);
-        statistics.put(start, stored[0] ? 1 : 0);
-        return old;
-    }
-
-    /** One entry of a {@code putAll}, encoded before any lock is taken. */
-    private record Put<K, V>(K key, V value, byte[] keyBytes, byte[] record, HmapCacheEntry<K, V> entry) {
+        return writes.getAndPut(key, value);
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> map) {
         checkOpen();
-        Objects.requireNonNull(map, "map");
-        long start = statistics.start();
-        List<Put<K, V>> puts = new ArrayList<>(map.size());
-        List<byte[]> keys = new ArrayList<>(map.size());
-        for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
-            codecs.checkTypes(e.getKey(), e.getValue());
-            byte[] k = codecs.keyBytes(e.getKey());
-            puts.add(new Put<>(e.getKey(), e.getValue(), k, codecs.record(e.getValue()),
-                    new HmapCacheEntry<>(e.getKey(), e.getValue())));
-            keys.add(k);
-        }
-        ops.lockedAll(keys, () -> {
-            CacheWriterException failure = null;
-            Set<Cache.Entry<?, ?>> unwritten = Collections.emptySet();
-            if (integration.writeThrough() && !puts.isEmpty()) {
-                // What the writer leaves in the collection was not written, and so is not put.
-                List<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>(puts.size());
-                for (Put<K, V> p : puts) {
-                    toWrite.add(p.entry());
-                }
-                failure = integration.writeAll(toWrite);
-                unwritten = Collections.newSetFromMap(new IdentityHashMap<>());
-                unwritten.addAll(toWrite);
-            }
-            long now = ExpiryRules.now();
-            EventDispatch<K, V>.Batch events = dispatch.batch();
-            int stored = 0;
-            for (Put<K, V> p : puts) {
-                if (!unwritten.contains(p.entry())) {
-                    byte[] current = ops.live(p.keyBytes(), p.key(), now, events);
-                    if (ops.store(p.keyBytes(), p.key(), p.value(), p.record(), current, now, events)) {
-                        stored++;
-                    }
-                }
-            }
-            events.fire();
-            statistics.put(start, stored);
-            if (failure != null) {
-                throw failure;
-            }
-            return null;
-        });
+        bulk.putAll(map);
     }
 
     @Override
     public boolean putIfAbsent(K key, V value) {
         checkOpen();
-        codecs.checkTypes(key, value);
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        boolean stored = ops.locked(k, (now, events) ->
-                ops.live(k, key, now, events) == null && ops.put(k, key, value, record, null, now, events));
-        statistics.hitOrMiss(!stored);
-        statistics.put(start, stored ? 1 : 0);
-        return stored;
+        return writes.putIfAbsent(key, value);
     }
-
-    @Override
-    public boolean replace(K key, V oldValue, V newValue) {
-        checkOpen();
-        Objects.requireNonNull(oldValue, "oldValue");
-        codecs.checkTypes(key, newValue);
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] expected = codecs.record(oldValue);
-        byte[] record = codecs.record(newValue);
-        Outcome outcome = ifValueIs(k, key, expected, (current, now, events) -> {
-            integration.write(key, newValue);
-            ops.update(k, key, newValue, record, current, now, events);
-        });
-        statistics.put(start, outcome == Outcome.CHANGED ? 1 : 0);
-        statistics.get(start, outcome != Outcome.MISS);
-        return outcome == Outcome.CHANGED;
-    }
-
-    /**
-     * The shape of {@code remove(k, v)} and {@code replace(k, old, new)}: {@code change} runs only
-     * if the key's live entry holds the expected value; otherwise reading it was an access.
-     */
-    private Outcome ifValueIs(byte[] k, K key, byte[] expected, Change<K, V> change) {
-        return ops.locked(k, (now, events) -> {
-            byte[] current = ops.live(k, key, now, events);
-            if (current == null) {
-                return Outcome.MISS;
-            }
-            if (!CacheRecord.sameValue(current, expected)) {
-                ops.accessed(k, current, now);
-                return Outcome.HIT;
-            }
-            change.apply(current, now, events);
-            return Outcome.CHANGED;
-        });
-    }
-
-    @Override
-    public boolean replace(K key, V value) {
-        return getAndReplace(key, value, false) != null;
-    }
-
-    @Override
-    public V getAndReplace(K key, V value) {
-        return getAndReplace(key, value, true);
-    }
-
-    /**
-     * {@code replace} and {@code getAndReplace}, which differ only in whether the old value is
-     * decoded for the caller.
-     *
-     * @return the old value (or, when not {@code decodeOld}, this cache as a non-null marker), or
-     *     {@code null} when there was nothing to replace
-     */
-    @SuppressWarnings("unchecked")
-    private V getAndReplace(K key, V value, boolean decodeOld) {
-        checkOpen();
-        codecs.checkTypes(key, value);
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        Object old = ops.locked(k, (now, events) -> {
-            byte[] current = ops.live(k, key, now, events);
-            if (current == null) {
-                return null;
-            }
-            Object was = decodeOld ? codecs.value(current) : this;
-            integration.write(key, value);
-            ops.update(k, key, value, record, current, now, events);
-            return was;
-        });
-        statistics.get(start, old != null);
-        statistics.put(start, old != null ? 1 : 0);
-        return (V) old;
-    }
-
-    // ------------------------------------------------------------------ removals
 
     @Override
     public boolean remove(K key) {
-        return getAndRemove(key, false) != null;
-    }
-
-    @Override
-    public V getAndRemove(K key) {
-        return getAndRemove(key, true);
-    }
-
-    /**
-     * {@code remove} and {@code getAndRemove}: the latter decodes the old value and counts a hit or
-     * miss. The writer hears of the delete whether or not the cache holds the key: the store behind
-     * it may.
-     *
-     * @return the old value (or, when not {@code decodeOld}, this cache as a non-null marker), or
-     *     {@code null} when there was nothing to remove
-     */
-    @SuppressWarnings("unchecked")
-    private V getAndRemove(K key, boolean decodeOld) {
         checkOpen();
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        Object old = ops.locked(k, (lockedAt, events) -> {
-            integration.delete(key);
-            // Expiry is judged once the writer, which may be slow, has returned.
-            byte[] current = ops.live(k, key, ExpiryRules.now(), events);
-            if (current == null) {
-                return null;
-            }
-            Object was = decodeOld ? codecs.value(current) : this;
-            ops.remove(k, key, current, events);
-            return was;
-        });
-        if (decodeOld) {
-            statistics.get(start, old != null);
-        }
-        statistics.removed(start, old != null ? 1 : 0);
-        return (V) old;
+        return writes.remove(key);
     }
 
     @Override
     public boolean remove(K key, V oldValue) {
         checkOpen();
-        Objects.requireNonNull(oldValue, "oldValue");
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] expected = codecs.record(oldValue);
-        Outcome outcome = ifValueIs(k, key, expected, (current, now, events) -> {
-            integration.delete(key);
-            ops.remove(k, key, current, events);
-        });
-        statistics.removed(start, outcome == Outcome.CHANGED ? 1 : 0);
-        statistics.get(start, outcome != Outcome.MISS);
-        return outcome == Outcome.CHANGED;
+        return writes.remove(key, oldValue);
+    }
+
+    @Override
+    public V getAndRemove(K key) {
+        checkOpen();
+        return writes.getAndRemove(key);
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        checkOpen();
+        return writes.replace(key, oldValue, newValue);
+    }
+
+    @Override
+    public boolean replace(K key, V value) {
+        checkOpen();
+        return writes.replace(key, value);
+    }
+
+    @Override
+    public V getAndReplace(K key, V value) {
+        checkOpen();
+        return writes.getAndReplace(key, value);
     }
 
     @Override
     public void removeAll(Set<? extends K> keys) {
         checkOpen();
-        Objects.requireNonNull(keys, "keys");
-        long start = statistics.start();
-        Map<K, byte[]> encoded = new LinkedHashMap<>();
-        for (K key : keys) {
-            encoded.put(key, codecs.keyBytes(key));
-        }
-        ops.lockedAll(encoded.values(), () -> removeLocked(encoded, start));
+        bulk.removeAll(keys);
     }
 
     @Override
     public void removeAll() {
         checkOpen();
-        long start = statistics.start();
-        ops.lockedEverything(() -> {
-            if (!integration.writeThrough() && !dispatch.listening()) {
-                // Nobody to tell: count what is live for the statistics and drop the rest at once.
-                long now = ExpiryRules.now();
-                long live = 0;
-                for (Map.Entry<byte[], byte[]> e : store.entries()) {
-                    if (!CacheRecord.expired(e.getValue(), now)) {
-                        live++;
-                    }
-                }
-                store.clear();
-                statistics.removed(start, live);
-                return null;
-            }
-            Map<K, byte[]> encoded = new LinkedHashMap<>();
-            for (Map.Entry<byte[], byte[]> e : store.entries()) {
-                encoded.put(codecs.key(e.getKey()), e.getKey());
-            }
-            return removeLocked(encoded, start);
-        });
-    }
-
-    /**
-     * Removes the given keys, deleting through in one {@code deleteAll}; their stripes are held.
-     *
-     * @return {@code null}, for {@link KeyOperations#lockedAll}
-     */
-    private Void removeLocked(Map<K, byte[]> keys, long start) {
-        CacheWriterException failure = null;
-        Collection<K> undeleted = Collections.emptySet();
-        if (integration.writeThrough() && !keys.isEmpty()) {
-            // A copy: the writer removes what it deleted, and the caller's set is not ours to change.
-            undeleted = new ArrayList<>(keys.keySet());
-            failure = integration.deleteAll(undeleted);
-            if (!undeleted.isEmpty()) {
-                undeleted = new HashSet<>(undeleted);
-            }
-        }
-        long now = ExpiryRules.now();
-        long removed = 0;
-        EventDispatch<K, V>.Batch events = dispatch.batch();
-        for (Map.Entry<K, byte[]> e : keys.entrySet()) {
-            byte[] current = undeleted.contains(e.getKey()) ? null : store.remove(e.getValue());
-            if (current != null && CacheRecord.expired(current, now)) {
-                events.expired(e.getKey(), current);
-            } else if (current != null) {
-                events.removed(e.getKey(), current);
-                removed++;
-            }
-        }
-        try {
-            events.fire();
-        } finally {
-            statistics.removed(start, removed);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return null;
+        bulk.removeAll();
     }
 
     @Override
     public void clear() {
         checkOpen();
-        ops.lockedEverything(() -> {
-            store.clear();
-            return null;
-        });
+        bulk.clear();
     }
-
-    // ------------------------------------------------------------------ entry processors
 
     @Override
     public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
         checkOpen();
-        Objects.requireNonNull(entryProcessor, "entryProcessor");
-        long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        return ops.locked(k, (now, events) -> {
-            byte[] current = ops.live(k, key, now, events);
-            statistics.get(start, current != null);
-            long applied = statistics.enabled() ? System.nanoTime() : start;
-            ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, current != null,
-                    () -> codecs.value(current), integration.readThroughLoader());
-            T result;
-            try {
-                result = entryProcessor.process(entry, arguments);
-            } catch (CacheException e) {
-                events.fire();
-                throw e;
-            } catch (RuntimeException e) {
-                events.fire();
-                throw new EntryProcessorException(e);
-            }
-            apply(k, key, entry, current, now, events, applied);
-            return result;
-        });
-    }
-
-    /** Does what the processor's net operation asks for. */
-    private void apply(byte[] k, K key, ProcessorEntry<K, V> entry, byte[] current, long now,
-            EventDispatch<K, V>.Batch events, long start) {
-        V value = entry.newValue();
-        switch (entry.operation()) {
-            case NONE -> { }
-            case ACCESS -> ops.accessed(k, current, now);
-            case CREATE, LOAD -> {
-                codecs.checkTypes(key, value);
-                boolean create = entry.operation() == ProcessorEntry.Operation.CREATE;
-                if (create) {
-                    integration.write(key, value);
-                }
-                if (ops.create(k, key, value, codecs.record(value), now, events) && create) {
-                    statistics.put(start, 1);
-                }
-            }
-            case UPDATE -> {
-                codecs.checkTypes(key, value);
-                integration.write(key, value);
-                ops.update(k, key, value, codecs.record(value), current, now, events);
-                statistics.put(start, 1);
-            }
-            case REMOVE -> {
-                integration.delete(key);
-                if (current != null) {
-                    ops.remove(k, key, current, events);
-                    statistics.removed(start, 1);
-                }
-            }
-        }
+        return invocations.invoke(key, entryProcessor, arguments);
     }
 
     @Override
     public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
             EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
         checkOpen();
-        Objects.requireNonNull(keys, "keys");
-        Objects.requireNonNull(entryProcessor, "entryProcessor");
-        requireNoNullKey(keys);
-        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
-        for (K key : keys) {
-            try {
-                T result = invoke(key, entryProcessor, arguments);
-                if (result != null) {
-                    results.put(key, () -> result);
-                }
-            } catch (RuntimeException e) {
-                EntryProcessorException failure = e instanceof EntryProcessorException epe ? epe
-                        : new EntryProcessorException(e);
-                results.put(key, () -> {
-                    throw failure;
-                });
-            }
-        }
-        return results;
+        return invocations.invokeAll(keys, entryProcessor, arguments);
+    }
+
+    /** A weakly consistent iterator over the live entries (see {@link EntryIterator}). */
+    @Override
+    public Iterator<Cache.Entry<K, V>> iterator() {
+        checkOpen();
+        return new EntryIterator<>(parts);
     }
 
     // ------------------------------------------------------------------ the cache itself
@@ -694,7 +280,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
             setStatisticsEnabled(false);
             setManagementEnabled(false);
         } catch (CacheException e) {
-            LOG.log(System.Logger.Level.WARNING, "cache " + name + ": unregistering its MBeans failed", e);
+            CacheResources.LOG.log(System.Logger.Level.WARNING, "cache " + name + ": unregistering its MBeans failed", e);
         }
         integration.closeLoaderAndWriter();
         CacheResources.closeQuietly(expiry.policy(), name);
@@ -763,13 +349,6 @@ public final class HmapCache<K, V> implements Cache<K, V> {
             configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
             dispatch.deregister(listenerConfiguration);
         }
-    }
-
-    /** A weakly consistent iterator over the live entries (see {@link EntryIterator}). */
-    @Override
-    public Iterator<Cache.Entry<K, V>> iterator() {
-        checkOpen();
-        return new EntryIterator<>(store, codecs, ops, integration, statistics, this::checkOpen);
     }
 
     @Override
