@@ -2,7 +2,6 @@ package io.hmapstore.jcache;
 
 import java.util.Objects;
 
-
 /**
  * A cache's single-key writes and removals: {@code put}, {@code getAndPut}, {@code putIfAbsent},
  * the {@code replace}s and the {@code remove}s. Each writes through (or deletes through) inside its
@@ -25,27 +24,35 @@ final class CacheWrites<K, V> extends CacheOperations<K, V> {
         void apply(byte[] current, long now, EventDispatch<K, V>.Batch events);
     }
 
+    /** A step of {@code put}, {@code getAndPut}, {@code putIfAbsent} or {@code getAndReplace}. */
+    @FunctionalInterface
+    private interface PutStep<K, V, R> {
+        R run(byte[] k, byte[] record, long now, EventDispatch<K, V>.Batch events);
+    }
+
     CacheWrites(CacheParts<K, V> parts) {
         super(parts);
     }
 
-    void put(K key, V value) {
+    /** Checks and encodes a key and its new value, then runs {@code step} holding the key's stripe. */
+    private <R> R putting(K key, V value, PutStep<K, V, R> step) {
         codecs.checkTypes(key, value);
-        long start = statistics.start();
         byte[] k = codecs.keyBytes(key);
         byte[] record = codecs.record(value);
-        boolean stored = ops.locked(k, (now, events) ->
+        return ops.locked(k, (now, events) -> step.run(k, record, now, events));
+    }
+
+    void put(K key, V value) {
+        long start = statistics.start();
+        boolean stored = putting(key, value, (k, record, now, events) ->
                 ops.put(k, key, value, record, ops.live(k, key, now, events), now, events));
         statistics.put(start, stored ? 1 : 0);
     }
 
     V getAndPut(K key, V value) {
-        codecs.checkTypes(key, value);
         long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
         boolean[] stored = new boolean[1];
-        V old = ops.locked(k, (now, events) -> {
+        V old = putting(key, value, (k, record, now, events) -> {
             byte[] current = ops.live(k, key, now, events);
             V was = current == null ? null : codecs.value(current);
             stored[0] = ops.put(k, key, value, record, current, now, events);
@@ -57,11 +64,8 @@ final class CacheWrites<K, V> extends CacheOperations<K, V> {
     }
 
     boolean putIfAbsent(K key, V value) {
-        codecs.checkTypes(key, value);
         long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        boolean stored = ops.locked(k, (now, events) ->
+        boolean stored = putting(key, value, (k, record, now, events) ->
                 ops.live(k, key, now, events) == null && ops.put(k, key, value, record, null, now, events));
         statistics.hitOrMiss(!stored);
         statistics.put(start, stored ? 1 : 0);
@@ -120,11 +124,8 @@ final class CacheWrites<K, V> extends CacheOperations<K, V> {
      */
     @SuppressWarnings("unchecked")
     private V getAndReplace(K key, V value, boolean decodeOld) {
-        codecs.checkTypes(key, value);
         long start = statistics.start();
-        byte[] k = codecs.keyBytes(key);
-        byte[] record = codecs.record(value);
-        Object old = ops.locked(k, (now, events) -> {
+        Object old = putting(key, value, (k, record, now, events) -> {
             byte[] current = ops.live(k, key, now, events);
             if (current == null) {
                 return null;
@@ -138,7 +139,6 @@ final class CacheWrites<K, V> extends CacheOperations<K, V> {
         statistics.put(start, old != null ? 1 : 0);
         return (V) old;
     }
-
 
     boolean remove(K key) {
         return getAndRemove(key, false) != null;

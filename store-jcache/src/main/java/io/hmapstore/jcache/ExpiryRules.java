@@ -1,5 +1,6 @@
 package io.hmapstore.jcache;
 
+import java.util.function.Supplier;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
 
@@ -62,22 +63,20 @@ final class ExpiryRules {
 
     /** @return when an entry read at {@code now} expires, or {@link #UNCHANGED} */
     long onAccess(long now) {
-        try {
-            Duration d = policy.getExpiryForAccess();
-            return d == null ? UNCHANGED : at(d, now);
-        } catch (RuntimeException e) {
-            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on access; expiry unchanged", e);
-            return UNCHANGED;
-        }
+        return orUnchanged(policy::getExpiryForAccess, "access", now);
     }
 
     /** @return when an entry updated at {@code now} expires, or {@link #UNCHANGED} */
     long onUpdate(long now) {
+        return orUnchanged(policy::getExpiryForUpdate, "update", now);
+    }
+
+    private long orUnchanged(Supplier<Duration> question, String moment, long now) {
         try {
-            Duration d = policy.getExpiryForUpdate();
+            Duration d = question.get();
             return d == null ? UNCHANGED : at(d, now);
         } catch (RuntimeException e) {
-            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on update; expiry unchanged", e);
+            CacheResources.LOG.log(System.Logger.Level.DEBUG, "expiry policy failed on " + moment + "; expiry unchanged", e);
             return UNCHANGED;
         }
     }

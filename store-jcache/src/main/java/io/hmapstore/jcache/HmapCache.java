@@ -353,11 +353,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("cache " + name + " unwraps to " + HmapCache.class.getName()
-                + " only, not to " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz, "cache " + name);
     }
 
     // ------------------------------------------------------------------ management
