@@ -49,18 +49,20 @@ final class CacheWrites<K, V> extends CacheOperations<K, V> {
         statistics.put(start, stored ? 1 : 0);
     }
 
+    /** What {@code getAndPut} found and whether it stored its value (an expiry policy may refuse). */
+    private record Swapped<V>(V old, boolean stored) {
+    }
+
     V getAndPut(K key, V value) {
         long start = statistics.start();
-        boolean[] stored = new boolean[1];
-        V old = putting(key, value, (k, record, now, events) -> {
+        Swapped<V> swapped = putting(key, value, (k, record, now, events) -> {
             byte[] current = ops.live(k, key, now, events);
-            V was = current == null ? null : codecs.value(current);
-            stored[0] = ops.put(k, key, value, record, current, now, events);
-            return was;
+            V old = current == null ? null : codecs.value(current);
+            return new Swapped<>(old, ops.put(k, key, value, record, current, now, events));
         });
-        statistics.get(start, old != null);
-        statistics.put(start, stored[0] ? 1 : 0);
-        return old;
+        statistics.get(start, swapped.old() != null);
+        statistics.put(start, swapped.stored() ? 1 : 0);
+        return swapped.old();
     }
 
     boolean putIfAbsent(K key, V value) {

@@ -29,26 +29,28 @@ import javax.cache.processor.EntryProcessorResult;
  * nothing a caller does to an object changes the cache. Keys are the same entry when their encoded
  * bytes are equal.
  *
- * <p>Implementation notes. This class is the JCache façade; the parts live in package-private
- * classes:
+ * <p>Implementation notes. This class is the JCache façade: each {@code Cache} method checks that
+ * the cache is open and hands over to a group of operations ({@code CacheReads},
+ * {@code CacheWrites}, {@code BulkOperations}, {@code Invocations}, {@code EntryIterator}), which
+ * share the cache's {@code CacheParts}. The parts:
  * <ul>
- *   <li>{@link CacheRecord}: the stored value, {@code expiry | value}, an expiry time in front of the
+ *   <li>{@code CacheRecord}: the stored value, {@code expiry | value}, an expiry time in front of the
  *       encoded value. A fixed-size value codec makes the record fixed-size too, so, say,
  *       {@code longs()} keys and values live inline in the bucket slots (8 + 16 bytes);</li>
- *   <li>{@link CacheCodecs}: keys and values to bytes and back;</li>
- *   <li>{@link ExpiryRules}: when an entry expires, per the {@link ExpiryPolicy}. An expired entry is
+ *   <li>{@code CacheCodecs}: keys and values to bytes and back;</li>
+ *   <li>{@code ExpiryRules}: when an entry expires, per the {@link ExpiryPolicy}. An expired entry is
  *       never returned: whichever operation meets it removes it and reports an {@code EXPIRED}
  *       event. Memory is given back as the store gives back removed entries;</li>
- *   <li>{@link KeyStripes} and {@link KeyOperations}: each key is guarded by one of
- *       {@value KeyStripes#STRIPES} striped locks, held from an operation's read through the writer
- *       call, the store update and the synchronous listeners, which makes {@code putIfAbsent},
- *       {@code replace}, {@code invoke} and friends atomic with their write-through and keeps a
- *       key's events in order. {@link KeyOperations#locked} is the skeleton every operation runs
- *       in. The store itself runs in {@link Concurrency#CONCURRENT} mode, since different stripes
- *       write to it at once;</li>
- *   <li>{@link EventDispatch}: listeners and their events; {@link CacheIntegration}: the loader and
- *       writer; {@link EntryIterator}; {@link HmapStatistics} and {@link HmapCacheMXBean}, the MXBeans,
- *       registered by {@link Management}; {@link CacheStore}, which turns store failures into
+ *   <li>{@code KeyStripes} and {@code KeyOperations}: each key is guarded by one of a fixed number
+ *       of striped locks, held from an operation's read through the writer call, the store update
+ *       and the synchronous listeners, which makes {@code putIfAbsent}, {@code replace},
+ *       {@code invoke} and friends atomic with their write-through and keeps a key's events in
+ *       order. {@code KeyOperations.locked} is the skeleton every operation runs in. The store
+ *       itself runs in {@link Concurrency#CONCURRENT} mode, since different stripes write to it at
+ *       once;</li>
+ *   <li>{@code EventDispatch}: listeners and their events; {@code CacheIntegration}: the loader and
+ *       writer; {@code HmapStatistics} and {@code HmapCacheMXBean}, the MXBeans, registered by
+ *       {@code Management}; {@code CacheStore}, which turns store failures into
  *       {@link CacheException}s.</li>
  * </ul>
  *
@@ -121,7 +123,10 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         }
     }
 
-    /** The codec identity the store records for {@code codec} of {@code type} (see {@link CacheCodecs}). */
+    /**
+     * The codec identity the store records for {@code codec} of {@code type}; it lives in
+     * {@link CacheCodecs} and stays reachable here, where the module's tests look for it.
+     */
     static String storedId(Codec<?> codec, Class<?> type) {
         return CacheCodecs.storedId(codec, type);
     }
@@ -243,7 +248,7 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         return invocations.invokeAll(keys, entryProcessor, arguments);
     }
 
-    /** A weakly consistent iterator over the live entries (see {@link EntryIterator}). */
+    /** A weakly consistent iterator over the live entries (see {@code EntryIterator}). */
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         checkOpen();

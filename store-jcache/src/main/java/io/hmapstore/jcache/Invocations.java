@@ -31,6 +31,7 @@ final class Invocations<K, V> extends CacheOperations<K, V> {
         return ops.locked(k, (now, events) -> {
             byte[] current = ops.live(k, key, now, events);
             statistics.get(start, current != null);
+            // The read is timed as a get; a put or removal the processor makes is timed from here.
             long applied = statistics.enabled() ? System.nanoTime() : start;
             ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, current != null,
                     () -> codecs.value(current), integration.readThroughLoader());
