@@ -248,7 +248,11 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         return invocations.invokeAll(keys, entryProcessor, arguments);
     }
 
-    /** A weakly consistent iterator over the live entries (see {@code EntryIterator}). */
+    /**
+     * An iterator over the live entries, weakly consistent: entries added or removed meanwhile may
+     * or may not be seen. Each entry it returns is an access for expiry and statistics, and its
+     * {@code remove} deletes through to the writer.
+     */
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         checkOpen();

@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  * are only called with the key's stripe held, from a step.
  *
  * <p>Implementation notes. An expired entry is never handed out: {@link #live} is how every step
- * reads an entry, and it removes an expired one and reports an {@code EXPIRED} event. A step that
- * throws (a writer, a loader) leaves its batch unfired, so listeners hear only of changes that
- * completed. Statistics are counted by the operations themselves, after the lock is released.
+ * reads an entry, and it removes an expired one and reports an {@code EXPIRED} event. When a step
+ * throws (a writer or a loader failed) its batch is not fired: the operation failed, and the
+ * caller hears of it; {@code invoke} is the exception, firing what it saw before a processor's
+ * failure. Statistics are counted by the operations, mostly once the stripe is released.
  *
  * @param <K> key type
  * @param <V> value type
