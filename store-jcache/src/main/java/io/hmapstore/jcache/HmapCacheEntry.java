@@ -31,11 +31,7 @@ public final class HmapCacheEntry<K, V> implements Cache.Entry<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry unwraps to " + HmapCacheEntry.class.getName()
-                + " only, not to " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz, "a cache entry");
     }
 
     @Override

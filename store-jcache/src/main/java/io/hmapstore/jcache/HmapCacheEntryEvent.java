@@ -70,11 +70,7 @@ public final class HmapCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry event unwraps to " + HmapCacheEntryEvent.class.getName()
-                + " only, not to " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz, "a cache entry event");
     }
 
     @Override

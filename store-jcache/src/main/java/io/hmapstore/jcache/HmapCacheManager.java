@@ -232,11 +232,7 @@ public final class HmapCacheManager implements CacheManager {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache manager unwraps to " + HmapCacheManager.class.getName()
-                + " only, not to " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz, "a cache manager");
     }
 
     @Override

@@ -11,6 +11,9 @@ import javax.cache.management.CacheStatisticsMXBean;
  * <p>Evictions are the store's own count (it evicts inside its writes, past {@code maxEntries} or
  * {@code maxBytes}), less those made before the last {@link #clear()} or while statistics were off.
  * Expired entries are expiries, which JCache does not count as evictions.
+ *
+ * <p>The cache reports through {@link #start()}, {@link #get}, {@link #put} and {@link #removed},
+ * which do nothing while statistics are off; a cache reads the clock for a timing only then.
  */
 final class HmapStatistics implements CacheStatisticsMXBean {
     private final LongAdder hits = new LongAdder();
@@ -26,13 +29,26 @@ final class HmapStatistics implements CacheStatisticsMXBean {
     private final LongAdder getNanos = new LongAdder();
     private final LongAdder putNanos = new LongAdder();
     private final LongAdder removeNanos = new LongAdder();
+    private volatile boolean enabled;
 
     void countEvictionsOf(LongSupplier evictions) {
         this.storeEvictions = evictions;
     }
 
-    /** Statistics were turned on or off: evictions made while they are off are not reported. */
-    synchronized void evictionsCounted(boolean on) {
+    /** Whether the cache's operations are counted. */
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Turns counting on or off: evictions made while it is off are not reported. */
+    synchronized void enable(boolean on) {
+        if (on != enabled) {
+            evictionsCounted(on);
+        }
+        enabled = on;
+    }
+
+    private void evictionsCounted(boolean on) {
         if (on && evictionsPausedAt >= 0) {
             evictionsHidden += storeEvictions.getAsLong() - evictionsPausedAt;
             evictionsPausedAt = -1;
@@ -45,32 +61,47 @@ final class HmapStatistics implements CacheStatisticsMXBean {
         return evictionsPausedAt >= 0 ? evictionsPausedAt : storeEvictions.getAsLong();
     }
 
-    void hit() {
-        hits.increment();
+    /** @return the start of an operation's timing: the clock while counting, else 0 */
+    long start() {
+        return enabled ? System.nanoTime() : 0;
     }
 
-    void miss() {
-        misses.increment();
+    /** Counts a hit or a miss, without timing it (the operation's time is counted elsewhere). */
+    void hitOrMiss(boolean hit) {
+        if (enabled) {
+            (hit ? hits : misses).increment();
+        }
     }
 
-    void puts(long n) {
-        puts.add(n);
+    /** Counts a read that found an entry or not, and its time since {@code startNanos}. */
+    void get(long startNanos, boolean hit) {
+        if (enabled) {
+            (hit ? hits : misses).increment();
+            getNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
-    void removals(long n) {
-        removals.add(n);
+    /** Counts {@code n} puts, if any, and their time since {@code startNanos}. */
+    void put(long startNanos, long n) {
+        if (enabled && n > 0) {
+            puts.add(n);
+            putNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
+    /** Counts {@code n} removals, if any, and their time since {@code startNanos}. */
+    void removed(long startNanos, long n) {
+        if (enabled && n > 0) {
+            removals.add(n);
+            removeNanos.add(System.nanoTime() - startNanos);
+        }
+    }
+
+    /** Counts the time of a read whose hit or miss was counted already. */
     void getTime(long startNanos) {
-        getNanos.add(System.nanoTime() - startNanos);
-    }
-
-    void putTime(long startNanos) {
-        putNanos.add(System.nanoTime() - startNanos);
-    }
-
-    void removeTime(long startNanos) {
-        removeNanos.add(System.nanoTime() - startNanos);
+        if (enabled) {
+            getNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
     @Override

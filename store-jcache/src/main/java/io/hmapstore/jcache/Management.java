@@ -70,6 +70,25 @@ final class Management {
         }
     }
 
+    /**
+     * Registers a bean that is wanted and not registered yet, or unregisters one that is registered
+     * and no longer wanted; a closed cache registers nothing.
+     *
+     * @param registered whether this cache registered the bean
+     * @return whether it has the bean registered now
+     */
+    static <T> boolean toggle(HmapCache<?, ?> cache, boolean closed, Type type, boolean registered, boolean wanted,
+            T bean, Class<T> mxbeanInterface) {
+        if (wanted && !registered && !closed) {
+            return register(cache, type, bean, mxbeanInterface);
+        }
+        if (!wanted && registered) {
+            unregister(cache, type);
+            return false;
+        }
+        return registered;
+    }
+
     /** Unregisters a bean this cache registered; tolerates one that is already gone. */
     static void unregister(HmapCache<?, ?> cache, Type type) {
         ObjectName name = objectName(cache, type);
