@@ -22,7 +22,7 @@ import java.lang.foreign.MemorySegment;
  * the memory it reads is not reused while it is inside its epoch ({@link ReaderEpochs}).
  *
  * <p>The loop is written twice. {@link #read} takes its body as a lambda, for the boxed reads;
- * {@link #readPrimitive} is the same loop with {@link PrimitivePaths#primitiveRead} called directly, so
+ * {@link #readPrimitive} is the same loop with {@link PrimitiveReads#primitiveRead} called directly, so
  * the zero-allocation paths make no lambda and their call sites stay monomorphic.
  */
 final class SegmentAccess {
@@ -186,8 +186,8 @@ final class SegmentAccess {
         }
     }
 
-    /** {@link #read} written out for {@link PrimitivePaths#primitiveRead}, so the zero-allocation paths stay so. */
-    long readPrimitive(PrimitivePaths paths, int seg, long hash, MemorySegment key, long keyBits, MemorySegment out,
+    /** {@link #read} written out for {@link PrimitiveReads#primitiveRead}, so the zero-allocation reads stay so. */
+    long readPrimitive(PrimitiveReads paths, int seg, long hash, MemorySegment key, long keyBits, MemorySegment out,
             long absent) {
         if (locks == null) {
             long stamp = enterRead(seg);

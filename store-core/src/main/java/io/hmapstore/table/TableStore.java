@@ -8,7 +8,6 @@ import io.hmapstore.MemoryBudget;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.RejectedWriteException;
 import io.hmapstore.StoreFileInfo;
-import io.hmapstore.StoreFullException;
 import io.hmapstore.StoreStats;
 import io.hmapstore.ValueView;
 import io.hmapstore.VerifyReport;
@@ -35,16 +34,18 @@ import java.util.Set;
  *       optimistic read gate (a seqlock retried before it takes the lock);
  *   <li>{@link KeyValueCodecs}: boxed keys and values encoded once per operation, decoding;
  *   <li>{@link CacheBounds}: bounds, S3-FIFO eviction, expiry and the cache counters;
- *   <li>{@link PrimitivePaths}: the zero-allocation paths, hand-written and monomorphic;
+ *   <li>{@link SegmentWrites}: the one write skeleton, in a form for lambdas and one written out;
+ *   <li>{@link PrimitiveReads}: the zero-allocation reads, hand-written and monomorphic;
  *   <li>{@link StoreEntrySet}, {@link SlotView}, {@link StoreInspection}: iteration, views in place,
  *       {@code stats()} and {@code verify()}.
  * </ul>
  *
  * <p>Implementation notes. Every boxed operation encodes its key, hashes it, and enters the key's
- * segment for reading ({@link SegmentAccess#read}) or writing ({@link #write}); each write passes its
- * step to one skeleton that enters, drops an expired entry, runs the step, sweeps, leaves, and does the
- * cache bookkeeping. The zero-allocation paths ({@code getLong}, {@code putLong}, {@code get}/{@code put}/
- * {@code remove} on segments) run the same steps written out ({@link PrimitivePaths}), with no lambda.
+ * segment for reading ({@link SegmentAccess#read}) or writing ({@link SegmentWrites#write}); each write
+ * passes its step to one skeleton that enters, drops an expired entry, runs the step, sweeps, leaves, and
+ * does the cache bookkeeping. The zero-allocation paths ({@code getLong}, {@code putLong}, {@code get}/
+ * {@code put}/{@code remove} on segments) are written out here and in {@link PrimitiveReads} and
+ * {@link SegmentWrites#primitiveWrite}, with no lambda.
  *
  * @param <K> key type
  * @param <V> value type
@@ -68,7 +69,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final MemoryBudget budget;
     private final SegmentAccess access;
     private final CacheBounds bounds;
-    private final PrimitivePaths paths;
+    private final PrimitiveReads reads;
+    private final SegmentWrites writes;
     /** Serialises {@link #close()}, whose locks stay held: the memory they live in is gone after it. */
     private final Object closing = new Object();
     private final boolean staleCheck;
@@ -103,7 +105,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.access = new SegmentAccess(table, heap, config.concurrency() == Concurrency.CONCURRENT,
                 config.guarded(Guard.CONCURRENT_WRITE_CHECK), config.guarded(Guard.EPOCH_RECLAMATION));
         this.bounds = new CacheBounds(config, opening, access);
-        this.paths = new PrimitivePaths(table, heap, access, bounds);
+        this.reads = new PrimitiveReads(table, heap, access, bounds);
+        this.writes = new SegmentWrites(table, access, bounds);
     }
 
     /** Where a lock-free read is about to decode a value (tests pause readers here). */
@@ -125,49 +128,6 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     private V decodeValue(int seg, long slot) {
         return codecs.decodeValue(seg, slot);
-    }
-
-    /** @return whether the key was new */
-    private boolean put(Key k, Value<V> v, long deadline) {
-        return !table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, null, 0, v.length, v.bits, v.writer(),
-                deadline);
-    }
-
-    /* --- Writes, with cache bookkeeping --- */
-
-    /** The body of one boxed write, run with the key's segment held and the key's live slot found. */
-    @FunctionalInterface
-    private interface Write<T> {
-        T run(long slot, int[] effect);
-    }
-
-    /**
-     * Runs a boxed write: enters the key's segment, drops the key's entry first if it has expired,
-     * runs {@code body}, sweeps a little for expired entries, leaves, then queues a new key for
-     * eviction and evicts while over the bounds. A write that finds the store full (a {@code maxBytes}
-     * store whose region cannot grow) evicts and runs again.
-     */
-    private <T> T write(Key k, Write<T> body) {
-        for (int attempt = 0; ; attempt++) {
-            int[] effect = {0};
-            T result = null;
-            StoreFullException full = null;
-            long stamp = access.enterWrite(k.seg);
-            try {
-                result = body.run(bounds.liveSlot(k.seg, k.hash, k.find()), effect);
-                bounds.sweep(k.seg);
-            } catch (StoreFullException e) {
-                full = e;
-            } finally {
-                access.exitWrite(k.seg, stamp);
-            }
-            if (full != null) {
-                bounds.makeRoom(full, attempt);
-                continue;
-            }
-            bounds.afterWrite(k.hash, effect[0]);
-            return result;
-        }
     }
 
     private void guard(K key, V value) {
@@ -233,10 +193,9 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Key k = codecs.key(key);
         Value<V> v = codecs.value(value);
         guard(key, value);
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             V old = slot < 0 ? null : decodeValue(k.seg, slot);
-            effect[0] |= put(k, v, deadline) ? CacheBounds.INSERTED : 0;
-            bounds.puts.increment(k.seg);
+            effect[0] |= writes.put(k, v, deadline);
             return old;
         });
     }
@@ -245,13 +204,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public V putIfAbsent(K key, V value) {
         Key k = codecs.key(key);
         Value<V> v = codecs.value(value);
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             if (slot >= 0) {
                 return decodeValue(k.seg, slot);
             }
             guard(key, value);
-            effect[0] |= put(k, v, bounds.deadline()) ? CacheBounds.INSERTED : 0;
-            bounds.puts.increment(k.seg);
+            effect[0] |= writes.put(k, v, bounds.deadline());
             return null;
         });
     }
@@ -264,7 +222,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Key k = codecs.key(key);
         @SuppressWarnings("unchecked")
         K typed = (K) key;
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             if (slot < 0) {
                 return null;
             }
@@ -285,7 +243,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Key k = codecs.key(key);
         @SuppressWarnings("unchecked")
         K typed = (K) key;
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             if (slot < 0 || !KeyValueCodecs.valueEquals(decodeValue(k.seg, slot), value)) {
                 return false;
             }
@@ -301,13 +259,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         Objects.requireNonNull(oldValue, "oldValue");
         Key k = codecs.key(key);
         Value<V> v = codecs.value(newValue);
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             if (slot < 0 || !KeyValueCodecs.valueEquals(decodeValue(k.seg, slot), oldValue)) {
                 return false;
             }
             guard(key, newValue);
-            put(k, v, bounds.deadline());
-            bounds.puts.increment(k.seg);
+            writes.put(k, v, bounds.deadline());
             return true;
         });
     }
@@ -316,14 +273,13 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public V replace(K key, V value) {
         Key k = codecs.key(key);
         Value<V> v = codecs.value(value);
-        return write(k, (slot, effect) -> {
+        return writes.write(k, (slot, effect) -> {
             if (slot < 0) {
                 return null;
             }
             V old = decodeValue(k.seg, slot);
             guard(key, value);
-            put(k, v, bounds.deadline());
-            bounds.puts.increment(k.seg);
+            writes.put(k, v, bounds.deadline());
             return old;
         });
     }
@@ -401,7 +357,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public long getLong(long key, long absent) {
         requireLongs();
         long hash = table.hashOfLong(key);
-        return paths.readLongKey(table.segmentOf(hash), hash, key, null, absent);
+        return reads.readLongKey(table.segmentOf(hash), hash, key, null, absent);
     }
 
     @Override
@@ -415,7 +371,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             guard(k, v);
         }
         long hash = table.hashOfLong(key);
-        paths.primitiveWrite(table.segmentOf(hash), hash, null, Long.BYTES, key, null, Long.BYTES, value, false);
+        writes.primitiveWrite(table.segmentOf(hash), hash, null, Long.BYTES, key, null, Long.BYTES, value, false);
     }
 
     @Override
@@ -425,9 +381,9 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long hash = codecs.hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
         if (keys.fixedSize() == Long.BYTES) {
-            return paths.readLongKey(seg, hash, key.get(LONG, 0), valueOut, 0) != 0;
+            return reads.readLongKey(seg, hash, key.get(LONG, 0), valueOut, 0) != 0;
         }
-        return paths.readPrimitive(seg, hash, key, 0, valueOut, 0) != 0;
+        return reads.readPrimitive(seg, hash, key, 0, valueOut, 0) != 0;
     }
 
     @Override
@@ -441,7 +397,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         int seg = table.segmentOf(hash);
         boolean keyBits = keys.fixedSize() == Long.BYTES;
         boolean valueBits = values.fixedSize() == Long.BYTES;
-        paths.primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
+        writes.primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
                 valueBits ? null : value, value.byteSize(), valueBits ? value.get(LONG, 0) : 0, false);
     }
 
@@ -454,7 +410,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         long hash = codecs.hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
         boolean bits = keys.fixedSize() == Long.BYTES;
-        return paths.primitiveWrite(seg, hash, bits ? null : key, key.byteSize(), bits ? key.get(LONG, 0) : 0, null,
+        return writes.primitiveWrite(seg, hash, bits ? null : key, key.byteSize(), bits ? key.get(LONG, 0) : 0, null,
                 0, 0, true);
     }
 

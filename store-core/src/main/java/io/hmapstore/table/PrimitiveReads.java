@@ -1,16 +1,14 @@
 package io.hmapstore.table;
 
-import io.hmapstore.StoreFullException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The zero-allocation paths of a {@link TableStore}: {@code getLong}/{@code putLong} and
- * {@code get}/{@code put}/{@code remove} on caller-encoded {@link MemorySegment}s. Nothing here boxes,
- * encodes to an array or makes a lambda ({@code ZeroAllocationTest} holds them to 0 bytes), every call
- * is to a final class so each site stays monomorphic, and the read gate and the write skeleton are the
- * hand-written forms ({@link SegmentAccess#readPrimitive}, {@link #primitiveWrite}) of what the boxed
- * operations run through lambdas.
+ * The zero-allocation reads of a {@link TableStore}: {@code getLong} and {@code get} on
+ * caller-encoded {@link MemorySegment}s (their writes are {@link SegmentWrites#primitiveWrite}). Nothing
+ * here boxes, encodes to an array or makes a lambda ({@code ZeroAllocationTest} holds them to 0 bytes),
+ * every call is to a final class so each site stays monomorphic, and the read gate is the hand-written
+ * form ({@link SegmentAccess#readPrimitive}) of what the boxed reads run through a lambda.
  *
  * <p>Implementation notes. A read of an 8-byte key in a store that neither expires nor evicts takes a
  * short path the JIT inlines whole ({@link #readLongKey}): {@link HashTable#findInlineLong} finds the
@@ -18,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * overflow chain, a value that fails its checks) goes to the full read. In a concurrent store the short
  * path makes one seqlock attempt without entering an epoch ({@link #readLongKeyOptimistic}).
  */
-final class PrimitivePaths {
+final class PrimitiveReads {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final HashTable table;
@@ -29,9 +27,8 @@ final class PrimitivePaths {
     private final boolean recording;
     private final boolean concurrent;
     private final boolean writerCheck;
-    private final boolean expiring;
 
-    PrimitivePaths(HashTable table, EntryHeap heap, SegmentAccess access, CacheBounds bounds) {
+    PrimitiveReads(HashTable table, EntryHeap heap, SegmentAccess access, CacheBounds bounds) {
         this.table = table;
         this.heap = heap;
         this.access = access;
@@ -39,7 +36,6 @@ final class PrimitivePaths {
         this.recording = bounds.expiring || bounds.eviction != null;
         this.concurrent = access.locks != null;
         this.writerCheck = access.writerCheck;
-        this.expiring = bounds.expiring;
     }
 
     /**
@@ -149,45 +145,5 @@ final class PrimitivePaths {
         }
         MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), out, 0, length);
         return 1;
-    }
-
-    /**
-     * The primitive writes ({@code TableStore}'s boxed write skeleton written out so they allocate
-     * nothing): a put, or with {@code remove} a removal.
-     *
-     * @return for a removal, whether the key was there; for a put, true
-     */
-    boolean primitiveWrite(int seg, long hash, MemorySegment key, long keyLength, long keyBits,
-            MemorySegment value, long valueLength, long valueBits, boolean remove) {
-        for (int attempt = 0; ; attempt++) {
-            int effect = 0;
-            boolean result = true;
-            StoreFullException full = null;
-            long stamp = access.enterWrite(seg);
-            try {
-                if (expiring) {
-                    bounds.liveSlot(seg, hash, table.find(seg, hash, key, 0, keyLength, keyBits));
-                }
-                if (remove) {
-                    result = table.remove(seg, hash, key, 0, keyLength, keyBits);
-                    effect = result ? CacheBounds.REMOVED : 0;
-                } else {
-                    effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
-                            bounds.deadline()) ? 0 : CacheBounds.INSERTED;
-                    bounds.puts.increment(seg);
-                }
-                bounds.sweep(seg);
-            } catch (StoreFullException e) {
-                full = e;
-            } finally {
-                access.exitWrite(seg, stamp);
-            }
-            if (full != null) {
-                bounds.makeRoom(full, attempt);
-                continue;
-            }
-            bounds.afterWrite(hash, effect);
-            return result;
-        }
     }
 }
