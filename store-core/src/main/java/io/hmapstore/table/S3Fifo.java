@@ -19,7 +19,7 @@ import java.util.Arrays;
  * leave their hash behind in a queue; it is skipped when popped. The ghost is a direct-mapped table
  * of hashes: an approximation of a FIFO set that forgets on collision, bounded and O(1).
  *
- * <p>This class only orders hashes; {@link TableStore} runs the eviction loop against the table, one
+ * <p>This class only orders hashes; {@link CacheBounds} runs the eviction loop against the table, one
  * segment at a time. All methods are called with this object's monitor held.
  *
  * <p>[1] Juncheng Yang, Yazhuo Zhang, Ziyue Qiu, Yao Yue, Rashmi Vinayak. "FIFO queues are all you
