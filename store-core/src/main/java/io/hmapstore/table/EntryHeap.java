@@ -27,8 +27,6 @@ import java.util.TreeMap;
  * <p>Thread safety: all methods are synchronized; writers of different segments share the heap.
  */
 final class EntryHeap {
-    static final long SLAB_BYTES = SmallBlocks.SLAB_BYTES;
-    static final long MAX_SMALL_BLOCK = SizeClasses.MAX_SMALL_BLOCK;
     private static final long GRANULE = SizeClasses.GRANULE;
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -96,7 +94,7 @@ final class EntryHeap {
     synchronized long allocate(long payloadBytes, byte kind) {
         long block = payloadBytes + BlockHeader.SIZE;
         // Bucket arrays are always large: page-aligned, so an array's offset can be checked without a read.
-        long payload = block <= MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS
+        long payload = block <= SizeClasses.MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS
                 ? small.allocate(SizeClasses.classOf(block)) : allocateLarge(payloadBytes, true);
         if (kind == BlockHeader.BUCKETS) {
             arrayBytesInUse += SizeClasses.largeBytes(payloadBytes);
@@ -456,8 +454,7 @@ final class EntryHeap {
     }
 
     private long allocateLarge(long payloadBytes, boolean counted) {
-        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
-        int log2Pages = 64 - Long.numberOfLeadingZeros(pages - 1);
+        int log2Pages = SizeClasses.largeLog2Pages(payloadBytes);
         long bytes = pageSize << log2Pages;
         LongStack stack = largeStack(log2Pages);
         long start;
@@ -579,14 +576,6 @@ final class EntryHeap {
      */
     synchronized void reserveUrgentBytes(long bytes) {
         reserve = bytes;
-    }
-
-    /**
-     * @param payloadBytes an entry's payload
-     * @return the bytes of the block that holds it, small or large
-     */
-    static long blockBytes(long payloadBytes) {
-        return SizeClasses.blockBytes(payloadBytes);
     }
 
     /**

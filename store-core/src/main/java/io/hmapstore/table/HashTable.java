@@ -568,9 +568,9 @@ final class HashTable {
                     + valueLength + " bytes, limit " + EntryLayout.MAX_PART + " bytes each");
         }
         long payload = EntryLayout.DATA + keyLength + valueLength;
-        if (bounded && EntryHeap.blockBytes(payload) > maxEntryBlock) {
+        if (bounded && SizeClasses.blockBytes(payload) > maxEntryBlock) {
             throw new IllegalArgumentException("key and value of " + keyLength + " + " + valueLength
-                    + " bytes need a " + EntryHeap.blockBytes(payload) + "-byte block; this store's maxBytes bound"
+                    + " bytes need a " + SizeClasses.blockBytes(payload) + "-byte block; this store's maxBytes bound"
                     + " takes entries of at most " + maxEntryBlock + " bytes (stats().budget())");
         }
         long ref = heap.allocate(payload, BlockHeader.ENTRY);

@@ -40,13 +40,13 @@ final class SizeClasses {
      * @return the bytes of the large block that holds it: whole pages, a power of two of them
      */
     static long largeBytes(long payloadBytes) {
-        long pageSize = MappedRegion.pageSize();
-        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
-        return pageSize << log2Pages(pages);
+        return MappedRegion.pageSize() << largeLog2Pages(payloadBytes);
     }
 
-    /** @return the log2 of the power of two of pages at least {@code pages} */
-    static int log2Pages(long pages) {
+    /** @return the log2 of the pages of the large block that holds {@code payloadBytes} */
+    static int largeLog2Pages(long payloadBytes) {
+        long pageSize = MappedRegion.pageSize();
+        long pages = (payloadBytes + BlockHeader.LARGE_PAYLOAD_OFFSET + pageSize - 1) / pageSize;
         return 64 - Long.numberOfLeadingZeros(pages - 1);
     }
 

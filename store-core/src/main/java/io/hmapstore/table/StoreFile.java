@@ -62,7 +62,7 @@ final class StoreFile implements AutoCloseable {
     }
 
     static Parts anonymous(StoreConfig<?, ?> config, Geometry g) {
-        MappedRegion region = MappedRegion.anonymous(g.heapStart() + EntryHeap.SLAB_BYTES, config.reserveBytes());
+        MappedRegion region = MappedRegion.anonymous(g.heapStart() + SmallBlocks.SLAB_BYTES, config.reserveBytes());
         try {
             EntryHeap heap = newHeap(config, region, g);
             writeSuperblock(region.segment(), config, g, config.seed());
@@ -176,7 +176,7 @@ final class StoreFile implements AutoCloseable {
     }
 
     private Parts create(StoreConfig<?, ?> config, Geometry g) {
-        region = MappedRegion.file(path, g.heapStart() + EntryHeap.SLAB_BYTES, config.reserveBytes());
+        region = MappedRegion.file(path, g.heapStart() + SmallBlocks.SLAB_BYTES, config.reserveBytes());
         EntryHeap heap = newHeap(config, region, g);
         heap.persistTopAt(StoreHeader.HEAP_TOP);
         writeSuperblock(region.segment(), config, g, config.seed());

@@ -76,7 +76,7 @@ class SlabReleaseTest {
             // Not all of it: a sweep waits until half the slab bytes are free, so what was deleted after
             // the last one (here up to as much as is still live, 10 %) waits for the next.
             long slabBytes = 9L * N / 10 * ENTRY_BLOCK;
-            long releasedSlabs = store.slabsReleased() * EntryHeap.SLAB_BYTES;
+            long releasedSlabs = store.slabsReleased() * SmallBlocks.SLAB_BYTES;
             assertTrue(releasedSlabs >= slabBytes * 7 / 10,
                     () -> "released " + releasedSlabs + " bytes of slabs; the deleted entries filled " + slabBytes);
             assertTrue(released(map, ReleasePolicy.DONTNEED) - releasedBefore >= releasedSlabs);
@@ -135,7 +135,7 @@ class SlabReleaseTest {
         try (OffHeapMap<Long, String> map = builder(Concurrency.SINGLE_WRITER).persistTo(file).releasePolicy(policy)
                 .open()) {
             long expected = 4L * N / 10 * ENTRY_BLOCK;
-            long releasedSlabs = ((TableStore<?, ?>) map).slabsReleased() * EntryHeap.SLAB_BYTES;
+            long releasedSlabs = ((TableStore<?, ?>) map).slabsReleased() * SmallBlocks.SLAB_BYTES;
             assertTrue(releasedSlabs >= expected * 8 / 10,
                     () -> "released " + releasedSlabs + " bytes of slabs on open; deleted entries filled " + expected);
             assertHolds(map, oracle);
