@@ -1,8 +1,8 @@
 package io.hmapstore;
 
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.StoreConfig;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.store.StoreConfig;
+import io.hmapstore.store.Stores;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -364,7 +364,7 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
                     : file != null ? ReleasePolicy.PUNCH_HOLE : ReleasePolicy.DONTNEED;
             // Mappings come in whole pages: a bound is planned and reserved in the pages it holds.
             long bound = maxBytes / io.hmapstore.memory.MappedRegion.pageSize() * io.hmapstore.memory.MappedRegion.pageSize();
-            return new TableStore<>(new StoreConfig<>(keys, values, expectedEntries, policy, concurrency,
+            return Stores.open(new StoreConfig<>(keys, values, expectedEntries, policy, concurrency,
                     disabledGuards.clone(), writeGuard, seed, maxBytes > 0 ? bound : reserveBytes, verifyReuse,
                     hugePages, file, maxEntries, maxBytes > 0 ? Math.max(bound, 1) : 0, expireAfterWrite, clock));
         }

@@ -31,7 +31,7 @@ public record StoreFileInfo(Path path, long fileBytes, int formatVersion, int pa
      * @throws StoreException if the file is not a store, is damaged, or cannot be read
      */
     public static StoreFileInfo read(Path path) {
-        return io.hmapstore.table.TableStore.describeFile(path);
+        return io.hmapstore.store.Stores.describeFile(path);
     }
 
     /** @return a key codec that reads this file's keys as raw bytes */

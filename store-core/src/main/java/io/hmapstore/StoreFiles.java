@@ -1,6 +1,6 @@
 package io.hmapstore;
 
-import io.hmapstore.table.StoreFileAccess;
+import io.hmapstore.store.Stores;
 import java.nio.file.Path;
 
 /**
@@ -27,7 +27,7 @@ public final class StoreFiles {
      *     this same process (look at it through that store)
      */
     public static StoreFileSnapshot openReadOnly(Path path) {
-        return StoreFileAccess.openReadOnly(path);
+        return Stores.openReadOnly(path);
     }
 
     /**
@@ -42,7 +42,7 @@ public final class StoreFiles {
      *     a bound or expiry, or an offset recovery must follow is damaged (each named in the message)
      */
     public static VerifyReport recover(Path path) {
-        StoreFileInfo info = StoreFileAccess.markForRecovery(path);
+        StoreFileInfo info = Stores.markForRecovery(path);
         try (OffHeapMap<byte[], byte[]> store = OffHeapMap.of(info.rawKeys(), info.rawValues()).persistTo(path)
                 .concurrency(Concurrency.SINGLE_WRITER).reserveBytes(Math.max(MIN_RESERVE, 2 * info.fileBytes()))
                 .open()) {

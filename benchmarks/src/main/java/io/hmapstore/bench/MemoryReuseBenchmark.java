@@ -6,7 +6,7 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.memory.MappedRegion;
 import io.hmapstore.memory.ProcessMemory;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.inspect.StoreProbe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -126,7 +126,7 @@ public class MemoryReuseBenchmark {
                 .releasePolicy(ReleasePolicy.valueOf(policy))
                 .concurrency(Concurrency.SINGLE_WRITER)
                 .open();
-        region = ((TableStore<Long, String>) store).region();
+        region = StoreProbe.of(store).region();
         arena = Arena.ofConfined();
         key = arena.allocate(ValueLayout.JAVA_LONG_UNALIGNED);
         for (int i = 0; i < VALUE_KINDS; i++) {

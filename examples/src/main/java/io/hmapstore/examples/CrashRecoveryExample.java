@@ -80,7 +80,7 @@ public final class CrashRecoveryExample {
                 + ": it was not closed, so open() recovers it");
 
         try (OffHeapMap<Long, String> store = OffHeapMap.of(Codecs.longs(), Codecs.utf8()).persistTo(file).open()) {
-            boolean recovered = store instanceof io.hmapstore.table.TableStore<?, ?> t && t.wasRecovered();
+            boolean recovered = io.hmapstore.inspect.StoreProbe.of(store).wasRecovered();
             System.out.println("reopened: recovery " + (recovered ? "ran" : "did not run") + "; " + store.size()
                     + " entries");
             long missing = 0;

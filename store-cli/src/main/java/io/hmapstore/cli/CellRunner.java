@@ -13,7 +13,7 @@ import io.hmapstore.cli.CellResult.Reclaim;
 import io.hmapstore.memory.MappedRegion;
 import io.hmapstore.memory.ProcessMemory;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.inspect.StoreProbe;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -100,7 +100,7 @@ final class CellRunner {
         long n = sizes.entries();
         recorder.reset();
         try (OffHeapMap<Long, String> store = builder(workload, policy, hugePages, n, file).open()) {
-            MappedRegion region = ((TableStore<Long, String>) store).region();
+            MappedRegion region = StoreProbe.of(store).region();
             StoreTarget target = new StoreTarget(store, recorder);
             try {
                 ProcessMemory.Snapshot before = ProcessMemory.snapshot();
@@ -175,7 +175,7 @@ final class CellRunner {
                 outcome = "corrupted";
             }
             if (refills != null) {
-                MappedRegion region = ((TableStore<Long, String>) store).region();
+                MappedRegion region = StoreProbe.of(store).region();
                 refills[0] = refill(store, target, n, null);
                 refills[1] = refill(store, target, n, region);
             }

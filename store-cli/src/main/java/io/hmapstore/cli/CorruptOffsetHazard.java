@@ -7,7 +7,7 @@ import io.hmapstore.Concurrency;
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
-import io.hmapstore.table.HazardProbe;
+import io.hmapstore.inspect.StoreProbe;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -84,7 +84,7 @@ final class CorruptOffsetHazard implements Hazard {
         long absent;
         ByteBuffer forged;
         try (OffHeapMap<Long, Long> store = longs(file).open()) {
-            HazardProbe probe = new HazardProbe(store);
+            StoreProbe probe = StoreProbe.of(store);
             List<Long> keys = sameBucket(probe, 9);
             for (int i = 0; i < 8; i++) {
                 store.putLong(keys.get(i), i);
@@ -124,11 +124,11 @@ final class CorruptOffsetHazard implements Hazard {
         long slot;
         try (OffHeapMap<String, String> store = strings(file).open()) {
             store.put(KEY, "the real value");
-            slot = onlyKeySlot(new HazardProbe(store), store.stats().bucketsLog2());
+            slot = onlyKeySlot(StoreProbe.of(store), store.stats().bucketsLog2());
         }
         byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
         byte[] value = FORGED_TEXT.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer entry = ByteBuffer.allocate((int) HazardProbe.entryData() + key.length + value.length)
+        ByteBuffer entry = ByteBuffer.allocate((int) StoreProbe.entryData() + key.length + value.length)
                 .order(ByteOrder.nativeOrder()).putInt(key.length).putInt(value.length).put(key).put(value).flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(entry, FORGED);
@@ -166,7 +166,7 @@ final class CorruptOffsetHazard implements Hazard {
     }
 
     /** The first {@code n} keys that share a bucket of one segment (the first key's). */
-    private static List<Long> sameBucket(HazardProbe probe, int n) {
+    private static List<Long> sameBucket(StoreProbe probe, int n) {
         List<Long> keys = new ArrayList<>();
         keys.add(0L);
         for (long k = 1; keys.size() < n; k++) {
@@ -178,14 +178,14 @@ final class CorruptOffsetHazard implements Hazard {
     }
 
     /** The key slot of the store's only entry, found by scanning every segment's buckets for a live tophash. */
-    private static long onlyKeySlot(HazardProbe probe, int[] log2Buckets) {
+    private static long onlyKeySlot(StoreProbe probe, int[] log2Buckets) {
         MemorySegment m = probe.memory();
         for (int seg = 0; seg < log2Buckets.length; seg++) {
             long array = probe.bucketArray(seg);
             for (long b = 0; array != 0 && b < (1L << log2Buckets[seg]); b++) {
                 long bucket = array + b * probe.bucketSize();
-                for (int i = 0; i < HazardProbe.slots(); i++) {
-                    if (HazardProbe.isLive(m.get(ValueLayout.JAVA_BYTE, bucket + i) & 0xFF)) {
+                for (int i = 0; i < StoreProbe.slots(); i++) {
+                    if (StoreProbe.isLive(m.get(ValueLayout.JAVA_BYTE, bucket + i) & 0xFF)) {
                         return probe.keyAt(bucket, i);
                     }
                 }

@@ -6,8 +6,7 @@ import io.hmapstore.Codecs;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreFileInfo;
 import io.hmapstore.VerifyReport;
-import io.hmapstore.table.HazardProbe;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.inspect.StoreProbe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,7 +55,7 @@ final class KillNineHazard implements Hazard {
             ByteBuffer stamp = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder());
             for (int seg = 0; seg < info.segments(); seg++) {
                 stamp.clear();
-                ch.read(stamp, info.pageSize() + seg * HazardProbe.segmentHeaderSize() + HazardProbe.stampField());
+                ch.read(stamp, info.pageSize() + seg * StoreProbe.segmentHeaderSize() + StoreProbe.stampField());
                 underWay += (stamp.getLong(0) & 1) != 0 ? 1 : 0;
             }
         }
@@ -71,7 +70,7 @@ final class KillNineHazard implements Hazard {
     /** Opens the file (recovery runs) and checks every acknowledged write. */
     private static Trial reopen(Path file, long acknowledged) {
         try (OffHeapMap<Long, String> store = OffHeapMap.of(Codecs.longs(), Codecs.utf8()).persistTo(file).open()) {
-            boolean recovered = ((TableStore<Long, String>) store).wasRecovered();
+            boolean recovered = StoreProbe.of(store).wasRecovered();
             long missing = 0;
             for (long key = 0; key < acknowledged; key++) {
                 missing += CrashWriter.valueOf(key).equals(store.get(key)) ? 0 : 1;

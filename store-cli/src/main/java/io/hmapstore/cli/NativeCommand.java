@@ -1,5 +1,6 @@
 package io.hmapstore.cli;
 
+import io.hmapstore.StoreException;
 import io.hmapstore.memory.NativeCallException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +37,13 @@ abstract class NativeCommand implements Callable<Integer> {
         try {
             return run(out);
         } catch (NativeCallException e) {
+            spec.commandLine().getErr().println("hmapstore " + spec.name() + ": " + e.getMessage());
+            return EXIT_NATIVE_FAILURE;
+        } catch (StoreException e) {
+            // A store wraps a failed call in words of its own ("cannot grow the store's mapping ...: mremap ...").
+            if (!(e.getCause() instanceof NativeCallException)) {
+                throw e;
+            }
             spec.commandLine().getErr().println("hmapstore " + spec.name() + ": " + e.getMessage());
             return EXIT_NATIVE_FAILURE;
         } catch (IOException | UncheckedIOException e) {

@@ -9,7 +9,7 @@ import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.memory.MappedRegion;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.inspect.StoreProbe;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +68,7 @@ final class ReuseHazard implements Hazard {
                 .concurrency(Concurrency.SINGLE_WRITER).releasePolicy(policy).expectedEntries(n).verifyReuse()
                 .withoutGuards(guarded ? new Guard[0] : new Guard[] {Guard.ZERO_ON_REUSE});
         try (OffHeapMap<Long, String> store = (file != null ? builder.persistTo(file) : builder).open()) {
-            MappedRegion region = ((TableStore<Long, String>) store).region();
+            MappedRegion region = StoreProbe.of(store).region();
             for (long k = 0; k < n; k++) {
                 store.put(k, value(k));
             }

@@ -9,7 +9,7 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.StaleViewException;
 import io.hmapstore.ValueView;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.HazardProbe;
+import io.hmapstore.inspect.StoreProbe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -47,7 +47,7 @@ final class StaleArrayHazard implements Hazard {
             // own value through a stale view, so one view alone may hide the hazard.
             ValueView[] views = new ValueView[VIEWS];
             long[] slots = new long[VIEWS];
-            HazardProbe probe = new HazardProbe(store);
+            StoreProbe probe = StoreProbe.of(store);
             for (int v = 0; v < VIEWS; v++) {
                 store.putLong(v + 1, valueOf(v + 1));
                 views[v] = store.view(v + 1L);
@@ -98,7 +98,7 @@ final class StaleArrayHazard implements Hazard {
         }
     }
 
-    private static boolean anyReused(HazardProbe probe, long[] slots) {
+    private static boolean anyReused(StoreProbe probe, long[] slots) {
         for (int v = 0; v < slots.length; v++) {
             if (probe.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, slots[v]) != valueOf(v + 1)) {
                 return true;
@@ -108,9 +108,9 @@ final class StaleArrayHazard implements Hazard {
     }
 
     /** Where {@code key}'s value sits in its bucket array, found as a lookup would: its bucket, then its slot. */
-    private static long valueSlot(HazardProbe probe, long key) {
+    private static long valueSlot(StoreProbe probe, long key) {
         long bucket = probe.bucketArray(probe.segmentOf(key)) + probe.bucketOf(key) * probe.bucketSize();
-        for (int i = 0; i < HazardProbe.slots(); i++) {
+        for (int i = 0; i < StoreProbe.slots(); i++) {
             if (probe.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, probe.keyAt(bucket, i)) == key) {
                 return probe.valueAt(bucket, i);
             }

@@ -6,7 +6,7 @@ import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
-import io.hmapstore.table.HazardProbe;
+import io.hmapstore.inspect.StoreProbe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -35,7 +35,7 @@ final class UnmadeMapHazard implements Hazard {
         Guard[] off = guarded ? new Guard[0] : new Guard[] {Guard.MAKE_BEFORE_WRITE, Guard.OFFSET_CHECK};
         try (OffHeapMap<Long, Long> store = OffHeapMap.of(Codecs.longs(), Codecs.longs())
                 .concurrency(Concurrency.SINGLE_WRITER).expectedEntries(8).seed(SEED).withoutGuards(off).open()) {
-            HazardProbe probe = new HazardProbe(store);
+            StoreProbe probe = StoreProbe.of(store);
             MemorySegment m = probe.memory();
             int seg = probe.segmentOf(KEY);
             long arrayBefore = probe.bucketArray(seg);
@@ -50,10 +50,10 @@ final class UnmadeMapHazard implements Hazard {
                 changed += before[i] != after[i] ? 1 : 0;
             }
             long arrayAfter = probe.bucketArray(seg);
-            long headersEnd = probe.headersStart() + store.stats().segments() * HazardProbe.segmentHeaderSize();
+            long headersEnd = probe.headersStart() + store.stats().segments() * StoreProbe.segmentHeaderSize();
             String area = misplaced < probe.headersStart() ? "the store's header page"
                     : misplaced < headersEnd ? "segment " + (misplaced - probe.headersStart())
-                            / HazardProbe.segmentHeaderSize() + "'s header" : "the entry heap";
+                            / StoreProbe.segmentHeaderSize() + "'s header" : "the entry heap";
             var figures = figures("segment", seg, "bucketArrayBefore", arrayBefore, "bucketArrayAfter", arrayAfter,
                     "misplacedOffset", misplaced, "bytesChangedThere", changed);
             if (arrayAfter == 0 && changed > 0) {
@@ -81,7 +81,7 @@ final class UnmadeMapHazard implements Hazard {
     private static String refuseCountedButUnmade(Guard[] off) {
         try (OffHeapMap<Long, Long> store = OffHeapMap.of(Codecs.longs(), Codecs.longs())
                 .concurrency(Concurrency.SINGLE_WRITER).expectedEntries(1000).seed(SEED).withoutGuards(off).open()) {
-            HazardProbe probe = new HazardProbe(store);
+            StoreProbe probe = StoreProbe.of(store);
             probe.memory().set(ValueLayout.JAVA_LONG, probe.countField(probe.segmentOf(KEY)), 3L);
             store.putLong(KEY, VALUE);
             return "the write went through";

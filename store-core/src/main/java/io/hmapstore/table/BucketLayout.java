@@ -32,8 +32,8 @@ import java.lang.foreign.ValueLayout;
  * ({@code package-info.java}): buckets are written by the segment's writer only, and the fences that
  * order them are the writer's ({@code HashTable.publish()}).
  */
-final class BucketLayout {
-    static final int SLOTS = 8;
+public final class BucketLayout {
+    public static final int SLOTS = 8;
     static final long TOPHASH = 0;
 
     static final int EMPTY_REST = 0;
@@ -41,7 +41,7 @@ final class BucketLayout {
     static final int EVACUATED_X = 2;
     static final int EVACUATED_Y = 3;
     static final int EVACUATED_EMPTY = 4;
-    static final int MIN_TOPHASH = 5;
+    public static final int MIN_TOPHASH = 5;
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
@@ -60,8 +60,8 @@ final class BucketLayout {
     final long keys;
     final long values;
     final long deadlines;
-    final long overflow;
-    final long size;
+    public final long overflow;
+    public final long size;
 
     BucketLayout(int keySlot, int valueSlot, boolean hasMeta, boolean hasDeadlines) {
         this.keySlot = keySlot;
@@ -87,7 +87,7 @@ final class BucketLayout {
      * @param deadlines whether buckets carry expiry deadlines
      * @return the layout
      */
-    static BucketLayout forSizes(int keySize, int valueSize, boolean meta, boolean deadlines) {
+    public static BucketLayout forSizes(int keySize, int valueSize, boolean meta, boolean deadlines) {
         boolean keyInline = keySize > 0;
         int keySlot = keyInline ? keySize : Long.BYTES;
         int valueSlot = valueSize > 0 ? valueSize : (keyInline ? Long.BYTES : 0);
@@ -116,16 +116,16 @@ final class BucketLayout {
         return bucket + deadlines + (long) slot * Long.BYTES;
     }
 
-    long keyAt(long bucket, int slot) {
+    public long keyAt(long bucket, int slot) {
         return bucket + keys + (long) slot * keySlot;
     }
 
-    long valueAt(long bucket, int slot) {
+    public long valueAt(long bucket, int slot) {
         return bucket + values + (long) slot * valueSlot;
     }
 
     /** @return slot {@code i}'s tophash, 0 to 255 */
-    static int tophash(MemorySegment m, long b, int i) {
+    public static int tophash(MemorySegment m, long b, int i) {
         return m.get(BYTE, b + TOPHASH + i) & 0xFF;
     }
 
@@ -167,7 +167,7 @@ final class BucketLayout {
         return tophash > EMPTY_ONE && tophash < MIN_TOPHASH;
     }
 
-    static int tophash(long hash) {
+    public static int tophash(long hash) {
         int top = (int) (hash >>> 56);
         return top < MIN_TOPHASH ? top + MIN_TOPHASH : top;
     }

@@ -1,5 +1,6 @@
 package io.hmapstore.table;
 
+import io.hmapstore.heap.BlockHeader;
 /**
  * Descriptor of an entry in the entry heap: the variable-size key and/or value of one mapping. A
  * bucket slot refers to it by the offset of its payload (see {@link BlockHeader}).
@@ -16,13 +17,13 @@ package io.hmapstore.table;
  * {@code valueLength == 0}. Entries are immutable once published: an update writes a new entry and
  * frees the old one, so a view's generation check is enough to detect a replaced value.
  */
-final class EntryLayout {
+public final class EntryLayout {
     static final long KEY_LENGTH = 0;
     static final long VALUE_LENGTH = 4;
-    static final long DATA = 8;
+    public static final long DATA = 8;
 
     /** Lengths are u32; keep them clear of the sign bit. */
-    static final long MAX_PART = Integer.MAX_VALUE - 64;
+    public static final long MAX_PART = Integer.MAX_VALUE - 64;
 
     private EntryLayout() {
     }

@@ -8,6 +8,8 @@ import static io.hmapstore.table.BucketLayout.SLOTS;
 import static io.hmapstore.table.HashTable.LOAD_DEN;
 import static io.hmapstore.table.HashTable.LOAD_NUM;
 
+import io.hmapstore.heap.BlockHeader;
+import io.hmapstore.heap.EntryHeap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,8 +93,8 @@ final class Growth {
         SegmentHeader.setLog2Buckets(m, h, newLog2);
         HashTable.publish();
         SegmentHeader.setBuckets(m, h, array);
-        if (StoreEvents.GROW.isEnabled()) {
-            StoreEvents.Grow event = new StoreEvents.Grow();
+        if (TableEvents.GROW.isEnabled()) {
+            TableEvents.Grow event = new TableEvents.Grow();
             event.segment = seg;
             event.oldLog2Buckets = log2;
             event.newLog2Buckets = newLog2;
@@ -215,8 +217,8 @@ final class Growth {
             SegmentHeader.setNoverflow(m, h, SegmentHeader.noverflow(m, h) - freed);
             evacuations.increment(seg);
             SegmentHeader.bumpGeneration(m, h);
-            if (StoreEvents.EVACUATE.isEnabled()) {
-                StoreEvents.Evacuate event = new StoreEvents.Evacuate();
+            if (TableEvents.EVACUATE.isEnabled()) {
+                TableEvents.Evacuate event = new TableEvents.Evacuate();
                 event.segment = seg;
                 event.oldBucket = oldIndex;
                 event.overflowFreed = freed;

@@ -7,7 +7,11 @@ import static io.hmapstore.table.BucketLayout.SLOTS;
 import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.VerifyReport.Problem;
+import io.hmapstore.heap.BlockHeader;
+import io.hmapstore.heap.EntryHeap;
+import io.hmapstore.heap.SizeClasses;
 import io.hmapstore.memory.MappedRegion;
+import io.hmapstore.store.MemoryPlan;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -15,7 +19,7 @@ import java.util.List;
 
 /**
  * The hash table proper: {@code 2^s} segments, each one Go {@code hmap}, over encoded key and value
- * bytes. It knows layouts, not codecs or locks; {@link TableStore} decides who may call what.
+ * bytes. It knows layouts, not codecs or locks; the store layer ({@code io.hmapstore.store}) decides who may call what.
  *
  * <p>Implementation notes. This mirrors Go's {@code runtime/map.go} (the pre-swiss-table map):
  * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link #put}, {@code mapdelete} is
@@ -40,35 +44,35 @@ import java.util.List;
  * {@link TableVerifier}, {@link TableRecovery} (files found dirty) and {@link TableErrors} (the
  * corruption exceptions).
  */
-final class HashTable {
+public final class HashTable {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
-    static final long LOAD_NUM = 13;
-    static final long LOAD_DEN = 2;
+    public static final long LOAD_NUM = 13;
+    public static final long LOAD_DEN = 2;
     /**
      * The largest {@code B} (and {@code oldB}) a segment header may hold: every range check of a
      * {@code B} read from memory uses it, through {@link #log2InRange}.
      */
-    static final int MAX_LOG2_BUCKETS = 40;
+    public static final int MAX_LOG2_BUCKETS = 40;
 
     /** Returned by {@link #collect} when a segment's walk is complete. */
-    static final long DONE = -1L;
+    public static final long DONE = -1L;
 
     final EntryHeap heap;
-    final BucketLayout layout;
+    public final BucketLayout layout;
     private final MappedRegion region;
     private final long headers;
-    final int segmentBits;
-    final int segments;
+    public final int segmentBits;
+    public final int segments;
     private final long seed;
     final int keySize;
     final int valueSize;
     final boolean keyInline;
-    final boolean valueInline;
+    public final boolean valueInline;
     private final boolean checkOffsets;
     private final boolean makeBeforeWrite;
     final int initialLog2;
@@ -76,7 +80,7 @@ final class HashTable {
     private int maxLog2 = MAX_LOG2_BUCKETS;
     /** Whether a byte bound is planned: growth is given up, never forced, when its array does not fit. */
     boolean bounded;
-    /** The largest entry block a bounded store takes ({@link MemoryPlan}); unbounded: no limit. */
+    /** The largest entry block a bounded store takes (the store's {@code MemoryPlan}); unbounded: no limit. */
     private long maxEntryBlock = Long.MAX_VALUE;
     private final long pageMask = MappedRegion.pageSize() - 1;
 
@@ -86,7 +90,7 @@ final class HashTable {
     private final TableVerifier verifier;
     private final TableRecovery recovery;
 
-    HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
+    public HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
             boolean deadlines) {
         this.region = region;
@@ -121,7 +125,7 @@ final class HashTable {
      * growth whose array does not fit now is not started, and entries past {@code maxEntryBlock} bytes
      * are refused.
      */
-    void planWithin(int maxLog2, long maxEntryBlock) {
+    public void planWithin(int maxLog2, long maxEntryBlock) {
         this.maxLog2 = maxLog2;
         this.maxEntryBlock = maxEntryBlock;
         this.bounded = true;
@@ -129,19 +133,19 @@ final class HashTable {
 
     // ---------------------------------------------------------------- hashing and addressing
 
-    long hashOf(MemorySegment key, long offset, long length) {
+    public long hashOf(MemorySegment key, long offset, long length) {
         return Hashing.ofBytes(key, offset, length, seed);
     }
 
-    long hashOfLong(long key) {
+    public long hashOfLong(long key) {
         return Hashing.ofLong(key, seed);
     }
 
-    int segmentOf(long hash) {
+    public int segmentOf(long hash) {
         return segmentBits == 0 ? 0 : (int) ((hash << 8) >>> (64 - segmentBits));
     }
 
-    long header(int seg) {
+    public long header(int seg) {
         return headers + seg * SegmentHeader.SIZE;
     }
 
@@ -151,7 +155,7 @@ final class HashTable {
      * Enters a segment as its only writer: the stamp goes from even to odd by CAS, so a second writer
      * that overlaps is always caught.
      */
-    long beginWrite(int seg) {
+    public long beginWrite(int seg) {
         long stamp = tryBeginWrite(seg);
         if (stamp < 0) {
             throw new ConcurrentWriteException("concurrent map writes: segment " + seg
@@ -167,7 +171,7 @@ final class HashTable {
      *
      * @return the odd stamp, or -1 when another writer holds the segment
      */
-    long tryBeginWrite(int seg) {
+    public long tryBeginWrite(int seg) {
         MemorySegment m = heap.mem();
         long h = header(seg);
         long s = SegmentHeader.getStampVolatile(m, h);
@@ -178,7 +182,7 @@ final class HashTable {
     }
 
     /** Makes the stamp even again; a release store, so every data write is seen before it. */
-    void endWrite(int seg, long stamp) {
+    public void endWrite(int seg, long stamp) {
         SegmentHeader.setStampRelease(heap.mem(), header(seg), stamp + 1);
     }
 
@@ -186,20 +190,20 @@ final class HashTable {
      * Whether an optimistic read that started at {@code stamp} saw a stable segment: the acquire
      * fence keeps the read's loads before this load of the stamp (StampedLock's validate).
      */
-    boolean validate(int seg, long stamp) {
+    public boolean validate(int seg, long stamp) {
         VarHandle.acquireFence();
         return SegmentHeader.getStampOpaque(heap.mem(), header(seg)) == stamp;
     }
 
-    long readStamp(int seg) {
+    public long readStamp(int seg) {
         return SegmentHeader.getStampAcquire(heap.mem(), header(seg));
     }
 
-    long generation(int seg) {
+    public long generation(int seg) {
         return SegmentHeader.generation(heap.mem(), header(seg));
     }
 
-    long count(int seg) {
+    public long count(int seg) {
         return SegmentHeader.count(heap.mem(), header(seg));
     }
 
@@ -211,12 +215,12 @@ final class HashTable {
      * @param key the key's encoded bytes, or null when {@code keyBits} holds an 8-byte inline key
      * @return the slot as {@code bucketOffset | slotIndex}, or -1 when absent
      */
-    long find(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+    public long find(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
         return find(seg, hash, key, keyOffset, keyLength, keyBits, false);
     }
 
     /** {@link #findInlineLong}'s answer when the lookup needs {@link #find}. */
-    static final long SLOW = -2;
+    public static final long SLOW = -2;
 
     /**
      * {@link #find} for an 8-byte inline key, small enough for the JIT to inline into {@code getLong}:
@@ -228,7 +232,7 @@ final class HashTable {
      * @param m the region as the caller read it
      * @return the slot as {@code bucketOffset | slotIndex}, -1 when absent, or {@link #SLOW}
      */
-    long findInlineLong(MemorySegment m, int seg, long hash, long key) {
+    public long findInlineLong(MemorySegment m, int seg, long hash, long key) {
         long h = header(seg);
         long buckets = SegmentHeader.buckets(m, h);
         int log2 = SegmentHeader.log2Buckets(m, h);
@@ -253,7 +257,7 @@ final class HashTable {
      *
      * @return the slot, or -1
      */
-    long findByHash(int seg, long hash) {
+    public long findByHash(int seg, long hash) {
         return find(seg, hash, null, 0, 0, 0, true);
     }
 
@@ -322,7 +326,7 @@ final class HashTable {
     }
 
     /** @return the region offset of the slot's encoded value */
-    long valueOffset(int seg, long slot) {
+    public long valueOffset(int seg, long slot) {
         MemorySegment m = heap.mem();
         long b = bucketOf(slot);
         int i = indexOf(slot);
@@ -333,7 +337,7 @@ final class HashTable {
         return ref + EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
     }
 
-    long valueLength(int seg, long slot) {
+    public long valueLength(int seg, long slot) {
         if (valueInline) {
             return valueSize;
         }
@@ -350,7 +354,7 @@ final class HashTable {
      *
      * @return the value's length, or {@link #SLOW}
      */
-    long copyValue(MemorySegment m, long slot, MemorySegment out) {
+    public long copyValue(MemorySegment m, long slot, MemorySegment out) {
         long from;
         long length;
         if (valueInline) {
@@ -378,18 +382,18 @@ final class HashTable {
     }
 
     /** @return the region offset of an inline value's slot */
-    long inlineValueAt(long slot) {
+    public long inlineValueAt(long slot) {
         return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 
-    long keyOffset(int seg, long slot) {
+    public long keyOffset(int seg, long slot) {
         if (keyInline) {
             return layout.keyAt(bucketOf(slot), indexOf(slot));
         }
         return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
     }
 
-    long keyLength(int seg, long slot) {
+    public long keyLength(int seg, long slot) {
         if (keyInline) {
             return keySize;
         }
@@ -399,7 +403,7 @@ final class HashTable {
     }
 
     /** @return the entry the slot refers to, or 0 when both key and value are inline */
-    long entryOf(int seg, long slot) {
+    public long entryOf(int seg, long slot) {
         if (keyInline && valueInline) {
             return 0;
         }
@@ -414,7 +418,7 @@ final class HashTable {
      * @param value the value's encoded bytes, or null when {@code valueBits} holds an 8-byte inline value
      * @return whether the key was already present
      */
-    boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
             MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
         return put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits, null,
                 deadline);
@@ -425,7 +429,7 @@ final class HashTable {
      * length), so a codec encodes into the slot or entry with no intermediate copy.
      */
     @FunctionalInterface
-    interface ValueWriter {
+    public interface ValueWriter {
         void write(MemorySegment target);
     }
 
@@ -433,7 +437,7 @@ final class HashTable {
      * {@link #put} whose value, when {@code writer} is not null, is encoded in place by it
      * ({@code valueLength} bytes) instead of copied from {@code value}.
      */
-    boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
             MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer,
             long deadline) {
         long h = header(seg);
@@ -639,7 +643,7 @@ final class HashTable {
     // ---------------------------------------------------------------- eviction and expiry state
 
     /** @return whether the slot's deadline has passed at {@code now} (epoch millis) */
-    boolean expired(long slot, long now) {
+    public boolean expired(long slot, long now) {
         if (!layout.hasDeadlines) {
             return false;
         }
@@ -648,11 +652,11 @@ final class HashTable {
     }
 
     /** @return the slot's access frequency, 0 to {@link BucketLayout#MAX_FREQUENCY} */
-    int frequency(long slot) {
+    public int frequency(long slot) {
         return heap.mem().get(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot))) & BucketLayout.MAX_FREQUENCY;
     }
 
-    void frequency(long slot, int value) {
+    public void frequency(long slot, int value) {
         heap.mem().set(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot)), (byte) value);
     }
 
@@ -661,7 +665,7 @@ final class HashTable {
      * bucket they may be racing a writer on, so an increment can be lost, which only makes the
      * frequency an estimate, as it is anyway.
      */
-    void touch(long slot) {
+    public void touch(long slot) {
         MemorySegment m = heap.mem();
         long at = layout.metaAt(bucketOf(slot), indexOf(slot));
         int f = m.get(BYTE, at) & BucketLayout.MAX_FREQUENCY;
@@ -671,22 +675,22 @@ final class HashTable {
     }
 
     /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
-    static final long SWEEP_INTERRUPTED = -1;
+    public static final long SWEEP_INTERRUPTED = -1;
 
     /** @return the hash of the key in {@code slot} */
-    long hashOf(int seg, long slot) {
+    public long hashOf(int seg, long slot) {
         return hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- delete (mapdelete)
 
     /** Removes a key. The caller holds the segment for writing. @return whether it was present */
-    boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+    public boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
         return remove(seg, hash, key, keyOffset, keyLength, keyBits, false);
     }
 
     /** Removes the entry whose key hashes to {@code hash} (eviction, expiry). @return whether there was one */
-    boolean removeByHash(int seg, long hash) {
+    public boolean removeByHash(int seg, long hash) {
         return remove(seg, hash, null, 0, 0, 0, true);
     }
 
@@ -800,7 +804,7 @@ final class HashTable {
     }
 
     /** Empties every segment and gives the whole heap back. The caller holds every segment. */
-    void clear() {
+    public void clear() {
         MemorySegment m = heap.mem();
         for (int s = 0; s < segments; s++) {
             long h = header(s);
@@ -814,54 +818,54 @@ final class HashTable {
         heap.reset();
     }
 
-    int log2Buckets(int seg) {
+    public int log2Buckets(int seg) {
         MemorySegment m = heap.mem();
         return log2Buckets(m, seg, header(seg));
     }
 
-    boolean isMade(int seg) {
+    public boolean isMade(int seg) {
         return SegmentHeader.buckets(heap.mem(), header(seg)) != 0;
     }
 
-    int overflowBuckets(int seg) {
+    public int overflowBuckets(int seg) {
         return SegmentHeader.noverflow(heap.mem(), header(seg));
     }
 
     // ---------------------------------------------------------------- growth, iteration, verify, recovery: delegates
 
     /** Runs growth to completion, so the segment has one array again ({@link Growth}). */
-    void finishGrowth(int seg) {
+    public void finishGrowth(int seg) {
         growth.finishGrowth(seg);
     }
 
-    long growths() {
+    public long growths() {
         return growth.growths();
     }
 
-    long sameSizeGrowths() {
+    public long sameSizeGrowths() {
         return growth.sameSizeGrowths();
     }
 
-    long shrinks() {
+    public long shrinks() {
         return growth.shrinks();
     }
 
-    long evacuations() {
+    public long evacuations() {
         return growth.evacuations();
     }
 
     /** Receives the slots of one iteration step. */
-    interface SlotSink {
+    public interface SlotSink {
         void accept(long slot);
     }
 
     /** Receives each block a segment reaches, by payload offset. */
-    interface BlockSink {
+    public interface BlockSink {
         void reached(long payload);
     }
 
     /** Chain lengths counted up to this many buckets; longer chains share the last bucket. */
-    static final int CHAIN_HISTOGRAM = 17;
+    public static final int CHAIN_HISTOGRAM = 17;
 
     /**
      * One iteration step over a segment ({@link TableScans#collect}). The caller holds the segment.
@@ -869,17 +873,17 @@ final class HashTable {
      * @param cursor where the walk stands, 0 at the start
      * @return the next cursor, or {@link #DONE}
      */
-    long collect(int seg, long cursor, SlotSink sink) {
+    public long collect(int seg, long cursor, SlotSink sink) {
         return scans.collect(seg, cursor, sink);
     }
 
     /** Adds the current array's chain lengths to {@code histogram}. The caller holds the segment. */
-    void chainLengths(int seg, long[] histogram) {
+    public void chainLengths(int seg, long[] histogram) {
         scans.chainLengths(seg, histogram);
     }
 
     /** Reports every block segment {@code seg} reaches ({@link TableScans#reachable}). Only reads. */
-    void reachable(int seg, BlockSink sink) {
+    public void reachable(int seg, BlockSink sink) {
         scans.reachable(seg, sink);
     }
 
@@ -890,7 +894,7 @@ final class HashTable {
      * @param sink receives the hash of each removed entry
      * @return where the next sweep starts, or {@link #SWEEP_INTERRUPTED}
      */
-    long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
+    public long sweepExpired(int seg, long from, int count, long now, java.util.function.LongConsumer sink) {
         return scans.sweepExpired(seg, from, count, now, sink);
     }
 
@@ -899,23 +903,23 @@ final class HashTable {
      *
      * @return [entries, buckets] checked
      */
-    long[] verify(int seg, List<Problem> problems) {
+    public long[] verify(int seg, List<Problem> problems) {
         return verifier.verify(seg, problems);
     }
 
     /** Brings a segment of a file found dirty back to a consistent state ({@link TableRecovery}). */
-    void recover(int seg) {
+    public void recover(int seg) {
         recovery.recover(seg);
     }
 
     // ---------------------------------------------------------------- checked reads of offsets
 
     /** @return whether {@code log2} is a {@code B} or {@code oldB} a segment may have */
-    static boolean log2InRange(int log2) {
+    public static boolean log2InRange(int log2) {
         return log2 >= 0 && log2 <= MAX_LOG2_BUCKETS;
     }
 
-    int log2Buckets(MemorySegment m, int seg, long h) {
+    public int log2Buckets(MemorySegment m, int seg, long h) {
         int log2 = SegmentHeader.log2Buckets(m, h);
         if (!log2InRange(log2)) {
             throw corrupt(seg, -1, SegmentHeader.log2BucketsOffset(h), "B in [0, " + MAX_LOG2_BUCKETS + "]",
@@ -972,7 +976,7 @@ final class HashTable {
         return next;
     }
 
-    long entryOf(MemorySegment m, int seg, long b, int i) {
+    public long entryOf(MemorySegment m, int seg, long b, int i) {
         long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
         return checkedEntry(m, seg, -1, slot);
     }

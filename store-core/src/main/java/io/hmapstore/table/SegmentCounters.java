@@ -5,22 +5,22 @@ package io.hmapstore.table;
  * section), so counting needs no atomic read-modify-write on the write path. Counters sit a cache line
  * apart so two segments' writers do not false-share; {@link #sum} reads them racily, as statistics may.
  */
-final class SegmentCounters {
+public final class SegmentCounters {
     /** Longs between two counters: one 64-byte cache line. */
     private static final int STRIDE = 8;
 
     private final long[] counts;
 
-    SegmentCounters(int segments) {
+    public SegmentCounters(int segments) {
         counts = new long[segments * STRIDE];
     }
 
     /** Counts one; the caller is {@code seg}'s writer. */
-    void increment(int seg) {
+    public void increment(int seg) {
         counts[seg * STRIDE]++;
     }
 
-    long sum() {
+    public long sum() {
         long sum = 0;
         for (int i = 0; i < counts.length; i += STRIDE) {
             sum += counts[i];

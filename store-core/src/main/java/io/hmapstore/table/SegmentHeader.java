@@ -49,16 +49,16 @@ import java.lang.invoke.VarHandle;
  * names the new array the grow is complete and recovery finishes the evacuation. {@code count} is
  * stored after the slot's tophash, so it never counts a slot that is not published.
  */
-final class SegmentHeader {
-    static final long SIZE = 64;
+public final class SegmentHeader {
+    public static final long SIZE = 64;
 
-    static final long STAMP = 0;
-    static final long COUNT = 8;
-    static final long BUCKETS = 16;
+    public static final long STAMP = 0;
+    public static final long COUNT = 8;
+    public static final long BUCKETS = 16;
     static final long OLDBUCKETS = 24;
     static final long NEVACUATE = 32;
     static final long GENERATION = 40;
-    static final long NOVERFLOW = 48;
+    public static final long NOVERFLOW = 48;
     static final long LOG2_BUCKETS = 52;
     static final long OLD_LOG2_BUCKETS = 53;
 

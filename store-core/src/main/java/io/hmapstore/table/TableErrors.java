@@ -1,6 +1,8 @@
 package io.hmapstore.table;
 
 import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.heap.BlockHeader;
+import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
 import java.lang.foreign.MemorySegment;
@@ -44,8 +46,8 @@ final class TableErrors {
         String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
                 + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
                 + "; mapping: " + mapping;
-        if (StoreEvents.CORRUPTION.isEnabled()) {
-            StoreEvents.Corruption event = new StoreEvents.Corruption();
+        if (TableEvents.CORRUPTION.isEnabled()) {
+            TableEvents.Corruption event = new TableEvents.Corruption();
             event.segment = seg;
             event.bucket = index;
             event.offset = offset;

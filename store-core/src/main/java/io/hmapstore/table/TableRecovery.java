@@ -5,6 +5,7 @@ import static io.hmapstore.table.BucketLayout.EVACUATED_X;
 import static io.hmapstore.table.BucketLayout.SLOTS;
 import static io.hmapstore.table.HashTable.MAX_LOG2_BUCKETS;
 
+import io.hmapstore.heap.EntryHeap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -3,6 +3,7 @@ package io.hmapstore.table;
 import static io.hmapstore.table.BucketLayout.SLOTS;
 
 import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.heap.EntryHeap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

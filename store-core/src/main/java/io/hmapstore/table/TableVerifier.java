@@ -7,6 +7,8 @@ import static io.hmapstore.table.HashTable.MAX_LOG2_BUCKETS;
 
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.VerifyReport.Problem;
+import io.hmapstore.heap.BlockHeader;
+import io.hmapstore.heap.EntryHeap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;

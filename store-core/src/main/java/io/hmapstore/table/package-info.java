@@ -1,14 +1,17 @@
 /**
- * The store's internals: the façade ({@link io.hmapstore.table.TableStore}), the hash table
- * ({@link io.hmapstore.table.HashTable}), the entry heap and the descriptors of every off-heap
- * structure (see {@code docs/DESIGN.md} for the layers these classes are grouped into).
+ * The table layer: the hash table ({@link io.hmapstore.table.HashTable}) and its algorithms (lookup,
+ * mutation, growth and evacuation, scans, verify, recovery, checked reads) over the layouts it owns
+ * ({@code SegmentHeader}, {@code BucketLayout}, {@code EntryLayout}). It calls only down, into
+ * {@code io.hmapstore.heap} and {@code io.hmapstore.memory}; the store layer above
+ * ({@code io.hmapstore.store}) decides who may call what. {@code docs/DESIGN.md} draws the layers.
  *
  * <h2>Memory order in accessor names</h2>
  *
- * <p>Each off-heap structure has one descriptor class ({@code StoreHeader}, {@code SegmentHeader},
- * {@code BucketLayout}, {@code BlockHeader}, {@code EntryLayout}) that owns its offsets and the
+ * <p>Each off-heap structure has one descriptor class ({@code StoreHeader} in the store layer,
+ * {@code SegmentHeader}, {@code BucketLayout} and {@code EntryLayout} here, {@code BlockHeader} in the
+ * heap) that owns its offsets and the
  * accessors that read and write them. As in JCTools, the name of an accessor says which memory order
- * it uses, so a reader sees at the call site what each access promises:
+ * it uses (the legend below holds for all three packages), so a reader sees at the call site what each access promises:
  *
  * <ul>
  *   <li><b>plain</b> (no suffix, or {@code Plain} where the field also has ordered accessors, e.g.
@@ -31,3 +34,5 @@
  * ({@code HashTable.publish()}), not with the accessors' names.
  */
 package io.hmapstore.table;
+import io.hmapstore.heap.BlockHeader;
+import io.hmapstore.store.StoreHeader;

@@ -7,7 +7,7 @@ import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.VerifyReport;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.store.TableStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

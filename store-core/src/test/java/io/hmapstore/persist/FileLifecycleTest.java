@@ -10,7 +10,7 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreException;
 import io.hmapstore.StoreFileInfo;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.store.TableStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

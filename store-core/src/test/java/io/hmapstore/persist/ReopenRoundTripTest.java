@@ -10,7 +10,7 @@ import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreFileInfo;
 import io.hmapstore.VerifyReport;
-import io.hmapstore.table.TableStore;
+import io.hmapstore.store.TableStore;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;

@@ -13,6 +13,7 @@ import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.memory.ReleasePolicy;
+import io.hmapstore.store.TableStore;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.hmapstore.jcstress;
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import io.hmapstore.table.SegmentProbe;
+import io.hmapstore.inspect.StoreProbe;
 
 /**
  * The stores the jcstress tests race on. jcstress makes one state (so one store) per test instance
@@ -35,7 +35,7 @@ final class Stores {
      */
     static long[] keysBesides(long anchor, int count) {
         try (OffHeapMap<Long, Long> probe = longs()) {
-            return SegmentProbe.keysBesides(probe, anchor, 1_000, count);
+            return StoreProbe.of(probe).keysBesides(anchor, 1_000, count);
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.StoreStats;
-import io.hmapstore.table.SegmentProbe;
+import io.hmapstore.inspect.StoreProbe;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +17,10 @@ class PresentThroughGrowthSizingTest {
     @Test
     void keys_shareStableKeysSegment_always() {
         try (OffHeapMap<Long, Long> store = Stores.longs()) {
-            int segment = SegmentProbe.segmentOf(store, PresentThroughGrowth.STABLE);
+            int segment = StoreProbe.of(store).segmentOf(PresentThroughGrowth.STABLE);
             assertEquals(PresentThroughGrowth.GROWERS, PresentThroughGrowth.KEYS.length);
             for (long k : PresentThroughGrowth.KEYS) {
-                assertEquals(segment, SegmentProbe.segmentOf(store, k), "key " + k);
+                assertEquals(segment, StoreProbe.of(store).segmentOf(k), "key " + k);
             }
         }
     }
@@ -29,7 +29,7 @@ class PresentThroughGrowthSizingTest {
     void growthWriter_doublesStableKeysSegmentTwice_fromOneBucket() {
         PresentThroughGrowth test = new PresentThroughGrowth();
         OffHeapMap<Long, Long> store = test.store;
-        int segment = SegmentProbe.segmentOf(store, PresentThroughGrowth.STABLE);
+        int segment = StoreProbe.of(store).segmentOf(PresentThroughGrowth.STABLE);
         StoreStats before = store.stats();
         assertEquals(0, before.bucketsLog2()[segment], "the segment starts with one bucket");
 
@@ -46,7 +46,7 @@ class PresentThroughGrowthSizingTest {
     void shrinkWriter_halvesStableKeysSegmentTwice_fromFourBuckets() {
         PresentThroughShrink test = new PresentThroughShrink();
         OffHeapMap<Long, Long> store = test.store;
-        int segment = SegmentProbe.segmentOf(store, PresentThroughGrowth.STABLE);
+        int segment = StoreProbe.of(store).segmentOf(PresentThroughGrowth.STABLE);
         StoreStats before = store.stats();
         assertEquals(2, before.bucketsLog2()[segment], "the segment starts with four buckets");
 

@@ -1,7 +1,5 @@
 package io.hmapstore.memory;
 
-import io.hmapstore.StoreException;
-
 /**
  * Thrown when a libc call fails. It keeps the call's name and its errno so that a caller can tell
  * {@code ENOMEM} from {@code EINVAL} without parsing the message.
@@ -9,8 +7,12 @@ import io.hmapstore.StoreException;
  * <p>The message names the call, its arguments (addresses in hex, flags by their symbolic names)
  * and the errno, for example
  * {@code madvise(0x7f12a0000000, 4096, MADV_FREE): EINVAL (Invalid argument)}.
+ *
+ * <p>This module is the bottom layer and knows nothing of stores, so the exception is a plain unchecked
+ * one. A store (store-core) never lets it out bare: it arrives there as the cause of an
+ * {@code io.hmapstore.StoreException} that says what the store was doing.
  */
-public final class NativeCallException extends StoreException {
+public final class NativeCallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,69 @@
+package io.hmapstore.heap;
+
+/**
+ * Descriptor of the 8-byte header that precedes every block the {@link EntryHeap} hands out. The store
+ * keeps offsets to payloads; the header is always at {@code payload - 8}.
+ *
+ * <pre>
+ *   payload-8                        payload-4  -3       -2            payload
+ *   +--------------------------------+---------+--------+-------------+--------
+ *   | generation u32                 | kind u8 | class u8| log2pages u16| payload ...   (large block)
+ *   |                                |         |        | slab u16     |               (small block)
+ *   +--------------------------------+---------+--------+-------------+--------
+ * </pre>
+ *
+ * <p>The last field is a large block's size ({@code pageSize << log2pages}) and, for a small block,
+ * where its slab is: the distance from the slab's payload to the block, in 16-byte granules (at most
+ * 4,092), so freeing a block finds its slab without a search.
+ *
+ * <p>Every allocation gets a fresh, never-zero {@code generation}; freeing writes kind {@link #FREED}
+ * and generation 0. A view holding an old generation therefore sees a mismatch whether the block was
+ * freed, zeroed by the kernel, or reused. {@code kind} lets every followed offset be checked for the
+ * area it must point into (an overflow pointer must land on an overflow bucket).
+ *
+ * <p>Small blocks (size classes up to {@link SizeClasses#MAX_SMALL_BLOCK}) start 16-byte aligned with
+ * the payload 8 bytes in. Large blocks (bucket arrays, slabs, big entries) start page-aligned and
+ * span a power-of-two number of pages; their payload starts {@link #LARGE_PAYLOAD_OFFSET} bytes in,
+ * on a cache line, with the header just before it.
+ */
+public final class BlockHeader {
+    public static final long SIZE = 8;
+    public static final long GENERATION = -8;
+    public static final long KIND = -4;
+    public static final long SIZE_CLASS = -3;
+    public static final long LOG2_PAGES = -2;
+    /** A small block's distance from its slab's payload, in granules; the same bytes as {@link #LOG2_PAGES}. */
+    static final long SLAB_GRANULES = -2;
+
+    public static final long LARGE_PAYLOAD_OFFSET = 64;
+    /** The most a large block's {@code log2pages} may say: a header past it is damaged, not a block. */
+    public static final int MAX_LOG2_PAGES = 39;
+    /** In a slab's 64-byte large header, from the block start: the size class it is carved into. */
+    public static final long SLAB_CLASS = 48 - LARGE_PAYLOAD_OFFSET;
+    /**
+     * In a slab's large header, from the payload: a u32 a sweep counts the slab's free blocks in. Scratch,
+     * meaningless between sweeps and never read on open.
+     */
+    static final long SLAB_FREE_BLOCKS = -LARGE_PAYLOAD_OFFSET;
+    public static final int LARGE_CLASS = 0xFF;
+
+    public static final byte FREED = 0;
+    public static final byte BUCKETS = 1;
+    public static final byte OVERFLOW = 2;
+    public static final byte ENTRY = 3;
+    public static final byte SLAB = 4;
+
+    private BlockHeader() {
+    }
+
+    public static String kindName(int kind) {
+        return switch (kind) {
+            case FREED -> "freed";
+            case BUCKETS -> "bucket array";
+            case OVERFLOW -> "overflow bucket";
+            case ENTRY -> "entry";
+            case SLAB -> "slab";
+            default -> "unknown kind " + kind;
+        };
+    }
+}

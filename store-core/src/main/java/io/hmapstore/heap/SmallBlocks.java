@@ -1,0 +1,317 @@
+package io.hmapstore.heap;
+
+import io.hmapstore.CorruptedStoreException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
+import java.util.Map;
+
+/**
+ * The entry heap's small blocks: each {@linkplain SizeClasses size class} carves blocks out of 64 KiB
+ * slabs and recycles freed blocks through an intrusive LIFO free list whose link sits in the freed
+ * payload; a sweep gives wholly free slabs back to the heap as free large blocks.
+ *
+ * <p>Implementation notes. A slab is a large block of {@link #SLAB_BYTES}; its header records its class,
+ * and each small block's header records its distance from the slab in granules, so freeing a block
+ * finds its slab without a search. A sweep (Go's scavenger, run inline) runs when at least half the
+ * slab bytes are free and twice as many bytes are free as after the last sweep: it counts each slab's
+ * free blocks in the slab's header, takes the blocks of wholly free slabs off the free lists (the others
+ * keep their order) and releases those slabs. A sweep costs one pass over the slabs and the free lists
+ * and allocates nothing; the doubling rule keeps a store whose free blocks are scattered over many
+ * slabs from sweeping again and again for nothing. The slab a class is still carving is kept unless
+ * the sweep is a full bounded store's ({@link #sweep(boolean)} with {@code carving}).
+ *
+ * <p>Thread safety: none of its own; only {@link EntryHeap}'s synchronized methods call it.
+ */
+public final class SmallBlocks {
+    public static final long SLAB_BYTES = 64 * 1024;
+    /** No sweep before this many small bytes are free: four slabs' worth. */
+    private static final long SWEEP_FLOOR = 4 * SLAB_BYTES;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+
+    private final EntryHeap heap;
+    private final long[] freeList = new long[SizeClasses.COUNT];
+    private final long[] cursor = new long[SizeClasses.COUNT];
+    private final long[] limit = new long[SizeClasses.COUNT];
+    /** The payload of the slab {@link #cursor} carves, per class; 0 for none. */
+    private final long[] carving = new long[SizeClasses.COUNT];
+    /** Every slab not given back, by payload offset: what a sweep walks. */
+    private final LongStack slabs = new LongStack();
+    private final long[] bytesByClass = new long[SizeClasses.COUNT];
+    private long bytesInUse;
+    /** Bytes of small blocks on the free lists. */
+    private long freeBytes;
+    /** The free small bytes at which the next sweep runs (see the class notes). */
+    private long nextSweepAt = SWEEP_FLOOR;
+    private long slabsReleased;
+    private long sweeps;
+
+    SmallBlocks(EntryHeap heap) {
+        this.heap = heap;
+    }
+
+    /** @return a block of class {@code sizeClass}: from its free list, else carved from a slab */
+    long allocate(int sizeClass) {
+        long size = SizeClasses.size(sizeClass);
+        if (freeList[sizeClass] == 0 && cursor[sizeClass] + size > limit[sizeClass]) {
+            try {
+                newSlab(sizeClass);
+            } catch (io.hmapstore.StoreFullException full) {
+                // At the memory bound, a freed block of a larger class serves rather than failing: the
+                // bound holds, at the cost of the difference.
+                for (int larger = sizeClass + 1; larger < SizeClasses.COUNT; larger++) {
+                    if (freeList[larger] != 0) {
+                        return takeFree(larger);
+                    }
+                }
+                throw full;
+            }
+        }
+        if (freeList[sizeClass] != 0) {
+            return takeFree(sizeClass);
+        }
+        long block = cursor[sizeClass];
+        cursor[sizeClass] = block + size;
+        inUse(sizeClass, size);
+        long payload = block + BlockHeader.SIZE;
+        MemorySegment m = heap.mem();
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
+                (short) ((block - carving[sizeClass]) / SizeClasses.GRANULE));
+        return payload;
+    }
+
+    /** Puts a block whose header is already marked freed on its class's list; sweeps when the rule says. */
+    void free(long payload, int sizeClass) {
+        long size = SizeClasses.size(sizeClass);
+        inUse(sizeClass, -size);
+        heap.mem().set(LONG, payload, freeList[sizeClass]);
+        freeList[sizeClass] = payload;
+        freeBytes += size;
+        if (freeBytes >= nextSweepAt && 2 * freeBytes >= slabs.size() * SLAB_BYTES) {
+            sweep(false);
+        }
+    }
+
+    private void inUse(int sizeClass, long bytes) {
+        bytesInUse += bytes;
+        bytesByClass[sizeClass] += bytes;
+    }
+
+    private void newSlab(int sizeClass) {
+        long slab = heap.allocateSlabBlock(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET);
+        MemorySegment m = heap.mem();
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
+        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
+        cursor[sizeClass] = slab;
+        limit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
+        carving[sizeClass] = slab;
+        slabs.push(slab);
+    }
+
+    private long takeFree(int sizeClass) {
+        long size = SizeClasses.size(sizeClass);
+        MemorySegment m = heap.mem();
+        long payload = freeList[sizeClass];
+        if (!isFreedLink(payload, sizeClass)) {
+            throw new CorruptedStoreException("entry heap: free list of size class " + size + " links to 0x"
+                    + Long.toHexString(payload) + ", which is not a freed block of that class in " + heap.where());
+        }
+        freeList[sizeClass] = m.get(LONG, payload);
+        freeBytes -= size;
+        heap.prepareReused(payload, size - BlockHeader.SIZE);
+        inUse(sizeClass, size);
+        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        return payload;
+    }
+
+    private boolean isFreedLink(long payload, int sizeClass) {
+        if (!heap.checksOffsets()) {
+            return true;
+        }
+        MemorySegment m = heap.mem();
+        return payload >= heap.heapStart() + BlockHeader.SIZE && payload < heap.top() && (payload & 7) == 0
+                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED
+                && (m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF) == sizeClass;
+    }
+
+    /**
+     * Gives back every slab whose blocks are all free (the class notes say when this runs). With
+     * {@code withCarving}, a slab still being carved goes too once every block carved from it is free
+     * (a full bounded store's {@link EntryHeap#defragment}); otherwise it stays, as the next block of
+     * its class comes from it.
+     */
+    void sweep(boolean withCarving) {
+        sweeps++;
+        MemorySegment m = heap.mem();
+        int n = slabs.size();
+        for (int i = 0; i < n; i++) {
+            m.set(INT, slabs.get(i) + BlockHeader.SLAB_FREE_BLOCKS, 0);
+        }
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long most = (long) n * blocksPerSlab(c);
+            long count = 0;
+            for (long p = freeList[c]; p != 0; p = m.get(LONG, p)) {
+                if (!isFreedLink(p, c) || ++count > most) {
+                    throw new CorruptedStoreException("entry heap: free list of size class " + SizeClasses.size(c)
+                            + (count > most ? " is longer than its " + n + " slabs can hold (a cycle?)"
+                                    : " links to 0x" + Long.toHexString(p) + ", which is not a freed block of that class")
+                            + " in " + heap.where());
+                }
+                long slab = slabOf(m, p, c);
+                m.set(INT, slab + BlockHeader.SLAB_FREE_BLOCKS, m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) + 1);
+            }
+        }
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long head = 0;
+            long tail = 0;
+            for (long p = freeList[c]; p != 0; ) {
+                long next = m.get(LONG, p);
+                if (isWhollyFree(m, slabOf(m, p, c), c, withCarving)) {
+                    freeBytes -= SizeClasses.size(c);
+                } else {
+                    if (tail == 0) {
+                        head = p;
+                    } else {
+                        m.set(LONG, tail, p);
+                    }
+                    tail = p;
+                }
+                p = next;
+            }
+            if (tail != 0) {
+                m.set(LONG, tail, 0L);
+            }
+            freeList[c] = head;
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            long slab = slabs.get(i);
+            int c = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF;
+            if (isWhollyFree(m, slab, c, withCarving)) {
+                if (slab == carving[c]) {
+                    cursor[c] = 0;
+                    limit[c] = 0;
+                    carving[c] = 0;
+                }
+                heap.releaseSlab(slab);
+                slabsReleased++;
+            } else {
+                slabs.set(kept++, slab);
+            }
+        }
+        slabs.truncate(kept);
+        nextSweepAt = Math.max(SWEEP_FLOOR, 2 * freeBytes);
+    }
+
+    private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass, boolean withCarving) {
+        int free = m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS);
+        if (slab != carving[sizeClass]) {
+            return free == blocksPerSlab(sizeClass);
+        }
+        return withCarving && free == (cursor[sizeClass] - slab) / SizeClasses.size(sizeClass);
+    }
+
+    private static long blocksPerSlab(int sizeClass) {
+        return (SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET) / SizeClasses.size(sizeClass);
+    }
+
+    /**
+     * The slab a small block was carved from, by the distance in its header, checked: a slab of the
+     * block's class, within the heap.
+     */
+    private long slabOf(MemorySegment m, long payload, int sizeClass) {
+        long block = payload - BlockHeader.SIZE;
+        long slab = block - SizeClasses.GRANULE * (m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES) & 0xFFFF);
+        if (slab < heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
+                || (slab - BlockHeader.LARGE_PAYLOAD_OFFSET - heap.heapStart()) % heap.pageSize() != 0
+                || m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND) != BlockHeader.SLAB
+                || (m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF) != sizeClass) {
+            throw new CorruptedStoreException("entry heap: small block 0x" + Long.toHexString(block) + " of size class "
+                    + SizeClasses.size(sizeClass) + " names 0x" + Long.toHexString(slab - BlockHeader.LARGE_PAYLOAD_OFFSET)
+                    + " as its slab, which is not a slab of that class; " + heap.where());
+        }
+        return slab;
+    }
+
+    /**
+     * Lists a reopened slab's unreached blocks on its class's free list.
+     *
+     * @return false, listing nothing, when no block of it is reached: the caller frees it whole
+     */
+    boolean rebuild(MemorySegment m, long slab, BitSet reachable) {
+        int sizeClass = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.LARGE_PAYLOAD_OFFSET + BlockHeader.SLAB_CLASS)
+                & 0xFF;
+        if (sizeClass >= SizeClasses.COUNT) {
+            throw new CorruptedStoreException("entry heap: slab at 0x" + Long.toHexString(slab) + " names size class "
+                    + sizeClass + "; there are " + SizeClasses.COUNT + " (" + heap.where() + ")");
+        }
+        long size = SizeClasses.size(sizeClass);
+        long end = slab + SLAB_BYTES;
+        long first = slab + BlockHeader.LARGE_PAYLOAD_OFFSET;
+        boolean anyLive = false;
+        for (long block = first; block + size <= end; block += size) {
+            anyLive |= reachable.get(heap.granule(block));
+        }
+        if (!anyLive) {
+            slabsReleased++;
+            return false;
+        }
+        slabs.push(first);
+        for (long block = first; block + size <= end; block += size) {
+            long payload = block + BlockHeader.SIZE;
+            // Written afresh for every block: files from before slabs were given back lack it.
+            m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
+                    (short) ((block - first) / SizeClasses.GRANULE));
+            if (reachable.get(heap.granule(block))) {
+                inUse(sizeClass, size);
+            } else {
+                m.set(INT, payload + BlockHeader.GENERATION, 0);
+                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
+                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+                m.set(LONG, payload, freeList[sizeClass]);
+                freeList[sizeClass] = payload;
+                freeBytes += size;
+            }
+        }
+        return true;
+    }
+
+    /** Forgets every slab and free block: the heap was reset, or is being rebuilt. */
+    void forget() {
+        java.util.Arrays.fill(freeList, 0);
+        java.util.Arrays.fill(cursor, 0);
+        java.util.Arrays.fill(limit, 0);
+        java.util.Arrays.fill(carving, 0);
+        java.util.Arrays.fill(bytesByClass, 0);
+        slabs.truncate(0);
+        bytesInUse = 0;
+        freeBytes = 0;
+        nextSweepAt = SWEEP_FLOOR;
+    }
+
+    /** @return bytes of small blocks handed out and not freed */
+    long bytesInUse() {
+        return bytesInUse;
+    }
+
+    /** Adds the bytes in use per class (block size → bytes) to {@code out}. */
+    void bytesBySize(Map<Long, Long> out) {
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            if (bytesByClass[c] != 0) {
+                out.put(SizeClasses.size(c), bytesByClass[c]);
+            }
+        }
+    }
+
+    /** @return slabs given back since the store opened (on open too) */
+    long slabsReleased() {
+        return slabsReleased;
+    }
+
+    /** @return sweeps run since the store opened */
+    long sweeps() {
+        return sweeps;
+    }
+}

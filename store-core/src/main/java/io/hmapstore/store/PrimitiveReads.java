@@ -1,0 +1,151 @@
+package io.hmapstore.store;
+
+import io.hmapstore.heap.EntryHeap;
+import io.hmapstore.table.HashTable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The zero-allocation reads of a {@link TableStore}: {@code getLong} and {@code get} on
+ * caller-encoded {@link MemorySegment}s (their writes are {@link SegmentWrites#primitiveWrite}). Nothing
+ * here boxes, encodes to an array or makes a lambda ({@code ZeroAllocationTest} holds them to 0 bytes),
+ * every call is to a final class so each site stays monomorphic, and the read gate is the hand-written
+ * form ({@link SegmentAccess#readPrimitive}) of what the boxed reads run through a lambda.
+ *
+ * <p>Implementation notes. A read of an 8-byte key in a store that neither expires nor evicts takes a
+ * short path the JIT inlines whole ({@link #readLongKey}): {@link HashTable#findInlineLong} finds the
+ * key in its bucket and the value is read or copied; whatever that leaves (a growth under way, an
+ * overflow chain, a value that fails its checks) goes to the full read. In a concurrent store the short
+ * path makes one seqlock attempt without entering an epoch ({@link #readLongKeyOptimistic}).
+ */
+final class PrimitiveReads {
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private final HashTable table;
+    private final EntryHeap heap;
+    private final SegmentAccess access;
+    private final CacheBounds bounds;
+    /** Whether a read records something (expiry or eviction): then there is no short path. */
+    private final boolean recording;
+    private final boolean concurrent;
+    private final boolean writerCheck;
+
+    PrimitiveReads(HashTable table, EntryHeap heap, SegmentAccess access, CacheBounds bounds) {
+        this.table = table;
+        this.heap = heap;
+        this.access = access;
+        this.bounds = bounds;
+        this.recording = bounds.expiring || bounds.eviction != null;
+        this.concurrent = access.locks != null;
+        this.writerCheck = access.writerCheck;
+    }
+
+    /**
+     * The zero-allocation reads of an 8-byte key ({@code getLong}, and {@code get(MemorySegment,
+     * MemorySegment)} on such keys): a short path the JIT inlines whole, for stores that neither expire
+     * nor evict (so a read records nothing). It finds the key with {@link HashTable#findInlineLong} and
+     * reads or copies the value; whatever that leaves (a growth under way, an overflow chain, a value
+     * that fails its checks) goes to {@link #readPrimitive}. The short path has no exception handler: one
+     * made the JIT compile it apart from its caller, and a read cost 40 ns more.
+     *
+     * @param out null for {@code getLong}, else where the value is copied
+     * @return the value or {@code absent} for {@code getLong}; 1 or 0 for a copy
+     */
+    long readLongKey(int seg, long hash, long key, MemorySegment out, long absent) {
+        if (recording) {
+            return readPrimitive(seg, hash, null, key, out, absent);
+        }
+        return concurrent ? readLongKeyOptimistic(seg, hash, key, out, absent)
+                : readLongKeyAlone(seg, hash, key, out, absent);
+    }
+
+    /**
+     * {@link #readLongKey} in a single-writer store, between {@link SegmentAccess#enterRead}'s and
+     * {@link SegmentAccess#exitRead}'s checks.
+     */
+    private long readLongKeyAlone(int seg, long hash, long key, MemorySegment out, long absent) {
+        access.checkOpen();
+        long stamp = writerCheck ? table.readStamp(seg) : 0;
+        if ((stamp & 1) != 0) {
+            throw SegmentAccess.racingRead(seg);
+        }
+        MemorySegment m = heap.mem();
+        long slot = table.findInlineLong(m, seg, hash, key);
+        long result = shortReadDone(m, slot, out) ? shortReadResult(m, slot, out, absent)
+                : primitiveRead(seg, hash, null, key, out, absent);
+        if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
+            throw SegmentAccess.racingRead(seg);
+        }
+        return result;
+    }
+
+    /**
+     * {@link #readLongKey} in a concurrent store: one seqlock attempt, as {@link #readPrimitive} makes,
+     * but without entering an epoch. Epochs keep retired memory from reuse while a reader may hand its
+     * bytes to a codec or hold a view of them. This read does neither: it follows only offsets it checks
+     * against the mapping it took, never throws, and keeps what it read only if the stamp validates. A
+     * bucket or entry retired and reused under it costs a retry, never a wrong answer (every release
+     * policy leaves the region mapped; what a failed attempt copied into {@code out} is overwritten by
+     * the retry). Skipping the epoch saves two atomic read-modify-writes, which on x86 are full fences:
+     * they kept the CPU from overlapping one lookup's cache misses with the next one's.
+     */
+    private long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
+        access.checkOpen();
+        long stamp = table.readStamp(seg);
+        if ((stamp & 1) == 0) {
+            // Read after the stamp: a mapping grown by a writer that finished before it is seen.
+            MemorySegment m = heap.mem();
+            long slot = table.findInlineLong(m, seg, hash, key);
+            if (shortReadDone(m, slot, out)) {
+                long result = shortReadResult(m, slot, out, absent);
+                if (table.validate(seg, stamp)) {
+                    return result;
+                }
+            }
+        }
+        return readPrimitive(seg, hash, null, key, out, absent);
+    }
+
+    /**
+     * Whether the short read got as far as it may: {@link HashTable#findInlineLong} decided, and a value
+     * to copy out was copied.
+     */
+    private boolean shortReadDone(MemorySegment m, long slot, MemorySegment out) {
+        return slot != HashTable.SLOW && (out == null || slot < 0 || table.copyValue(m, slot, out) != HashTable.SLOW);
+    }
+
+    /** The short read's answer, as {@link #readPrimitive} gives it: the value or {@code absent}; 1 or 0 for a copy. */
+    private long shortReadResult(MemorySegment m, long slot, MemorySegment out, long absent) {
+        if (out != null) {
+            return slot < 0 ? 0 : 1;
+        }
+        return slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
+    }
+
+    /** The full primitive read of any key, through the read gate ({@link SegmentAccess#readPrimitive}). */
+    long readPrimitive(int seg, long hash, MemorySegment key, long keyBits, MemorySegment out, long absent) {
+        return access.readPrimitive(this, seg, hash, key, keyBits, out, absent);
+    }
+
+    /**
+     * The two primitive reads: a long value, or a value copied into a caller's segment. One method
+     * for both so {@link SegmentAccess#readPrimitive} can run either without allocating a lambda.
+     */
+    long primitiveRead(int seg, long hash, MemorySegment key, long keyBits, MemorySegment out, long absent) {
+        long keyLength = key == null ? Long.BYTES : key.byteSize();
+        long slot = bounds.lookup(seg, hash, key, keyLength, keyBits);
+        if (out == null) {
+            return slot < 0 ? absent : heap.mem().get(LONG, table.valueOffset(seg, slot));
+        }
+        if (slot < 0) {
+            return 0;
+        }
+        long length = table.valueLength(seg, slot);
+        if (length > out.byteSize()) {
+            throw new IndexOutOfBoundsException("valueOut holds " + out.byteSize() + " bytes; the value is " + length
+                    + " bytes");
+        }
+        MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), out, 0, length);
+        return 1;
+    }
+}

@@ -1,0 +1,117 @@
+package io.hmapstore.store;
+
+import io.hmapstore.StoreFullException;
+import io.hmapstore.store.KeyValueCodecs.Key;
+import io.hmapstore.store.KeyValueCodecs.Value;
+import io.hmapstore.table.HashTable;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The one skeleton every write of a {@link TableStore} runs: enter the key's segment, drop the key's
+ * entry first if it has expired, do the operation's step, sweep a little for expired entries, leave,
+ * then do the cache bookkeeping ({@link CacheBounds#afterWrite}: queue a new key, evict while over the
+ * bounds). A write that finds the store full (a {@code maxBytes} store whose region cannot grow) makes
+ * room ({@link CacheBounds#makeRoom}) and runs again, so its step must have done nothing when it threw.
+ *
+ * <p>The skeleton is written twice: {@link #write} takes the boxed operations' steps as lambdas;
+ * {@link #primitiveWrite} is the same skeleton with its two steps (put, remove) written in, so that the
+ * zero-allocation paths make no lambda and their call sites stay monomorphic.
+ */
+final class SegmentWrites {
+    private final HashTable table;
+    private final SegmentAccess access;
+    private final CacheBounds bounds;
+
+    SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds) {
+        this.table = table;
+        this.access = access;
+        this.bounds = bounds;
+    }
+
+    /** The step of one boxed write, run with the key's segment held and the key's live slot found. */
+    @FunctionalInterface
+    interface Write<T> {
+        /**
+         * @param slot the key's slot, or -1 if it is absent (or was expired, and has been removed)
+         * @param effect where the step records {@link CacheBounds#INSERTED} or {@link CacheBounds#REMOVED}
+         * @return the operation's result
+         */
+        T run(long slot, int[] effect);
+    }
+
+    /** Runs a boxed write's {@code step} in the skeleton. */
+    <T> T write(Key k, Write<T> step) {
+        for (int attempt = 0; ; attempt++) {
+            int[] effect = {0};
+            T result = null;
+            StoreFullException full = null;
+            long stamp = access.enterWrite(k.seg);
+            try {
+                result = step.run(bounds.liveSlot(k.seg, k.hash, k.find()), effect);
+                bounds.sweep(k.seg);
+            } catch (StoreFullException e) {
+                full = e;
+            } finally {
+                access.exitWrite(k.seg, stamp);
+            }
+            if (full != null) {
+                bounds.makeRoom(full, attempt);
+                continue;
+            }
+            bounds.afterWrite(k.hash, effect[0]);
+            return result;
+        }
+    }
+
+    /**
+     * A boxed put, inside a write's step; counts the put.
+     *
+     * @return {@link CacheBounds#INSERTED} if the key was new, else 0
+     */
+    int put(Key k, Value<?> v, long deadline) {
+        boolean updated = table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, null, 0, v.length, v.bits,
+                v.writer(), deadline);
+        bounds.puts.increment(k.seg);
+        return updated ? 0 : CacheBounds.INSERTED;
+    }
+
+    /**
+     * The primitive writes ({@link #write} written out so they allocate nothing): a put, or with
+     * {@code remove} a removal.
+     *
+     * @return for a removal, whether the key was there; for a put, true
+     */
+    boolean primitiveWrite(int seg, long hash, MemorySegment key, long keyLength, long keyBits,
+            MemorySegment value, long valueLength, long valueBits, boolean remove) {
+        for (int attempt = 0; ; attempt++) {
+            int effect = 0;
+            boolean result = true;
+            StoreFullException full = null;
+            long stamp = access.enterWrite(seg);
+            try {
+                if (bounds.expiring) {
+                    bounds.liveSlot(seg, hash, table.find(seg, hash, key, 0, keyLength, keyBits));
+                }
+                if (remove) {
+                    result = table.remove(seg, hash, key, 0, keyLength, keyBits);
+                    effect = result ? CacheBounds.REMOVED : 0;
+                } else {
+                    effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
+                            bounds.deadline()) ? 0 : CacheBounds.INSERTED;
+                    bounds.puts.increment(seg);
+                }
+                bounds.sweep(seg);
+            } catch (StoreFullException e) {
+                full = e;
+            } finally {
+                access.exitWrite(seg, stamp);
+            }
+            if (full != null) {
+                bounds.makeRoom(full, attempt);
+                continue;
+            }
+            bounds.afterWrite(hash, effect);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.hmapstore.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hmapstore.Codec;
+import io.hmapstore.Codecs;
+import io.hmapstore.Concurrency;
+import io.hmapstore.OffHeapMap;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The concurrent mode's segment locks (the seqlock stamp taken by CAS) are not reentrant and do not
+ * outlive the store: a codec that writes to its own store from inside a write gets an exception instead
+ * of spinning forever, and a writer waiting on a segment when the store closes gives up. Each test has a
+ * deadline, since the failure these guard against is a hang.
+ */
+class SegmentLocksTest {
+
+    /** utf8, but its encode first runs {@code callback} (while the store holds the segment). */
+    private static final class CallbackCodec implements Codec<String> {
+        private final Codec<String> utf8 = Codecs.utf8();
+        volatile Runnable callback = () -> { };
+
+        @Override
+        public String id() {
+            return utf8.id();
+        }
+
+        @Override
+        public int fixedSize() {
+            return utf8.fixedSize();
+        }
+
+        @Override
+        public long encodedSize(String value) {
+            return utf8.encodedSize(value);
+        }
+
+        @Override
+        public void encode(String value, MemorySegment target, long offset) {
+            Runnable r = callback;
+            callback = () -> { };
+            r.run();
+            utf8.encode(value, target, offset);
+        }
+
+        @Override
+        public String decode(MemorySegment source, long offset, long length) {
+            return utf8.decode(source, offset, length);
+        }
+
+        @Override
+        public Class<String> type() {
+            return String.class;
+        }
+    }
+
+    @Test
+    void aWriteFromInsideAWriteOnTheSameSegment_isRefused_andTheStoreGoesOn() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            CallbackCodec codec = new CallbackCodec();
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), codec)
+                    .concurrency(Concurrency.CONCURRENT).open()) {
+                map.put(1L, "one");
+                codec.callback = () -> map.put(1L, "inner");
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> map.put(1L, "outer"));
+                assertTrue(e.getMessage().contains("already held by this thread"), e.getMessage());
+                assertEquals("one", map.get(1L), "the refused write left the old value");
+                map.put(1L, "after");
+                assertEquals("after", map.get(1L));
+                assertTrue(map.verify().problems().isEmpty());
+            }
+        });
+    }
+
+    /**
+     * close() keeps every segment it takes (the memory behind the stamps goes away), so a writer still
+     * waiting must end with an IllegalStateException (the store's "closed", or the closed memory's own),
+     * and close() itself must return once the holder leaves.
+     */
+    @Test
+    void aWriterWaitingForASegment_givesUpWhenTheStoreCloses() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            CallbackCodec codec = new CallbackCodec();
+            OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), codec)
+                    .concurrency(Concurrency.CONCURRENT).open();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            codec.callback = () -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            Thread holder = new Thread(() -> map.put(7L, "held"));
+            holder.start();
+            holding.await();
+            AtomicReference<Throwable> waiterSaw = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    for (int i = 0; ; i++) {
+                        map.put(7L, "waiting " + i);
+                    }
+                } catch (Throwable t) {
+                    waiterSaw.set(t);
+                }
+            });
+            waiter.start();
+            Thread closer = new Thread(map::close);
+            closer.start();
+            Thread.sleep(100);  // the waiter and the closer both spin on segment 7's stamp now
+            release.countDown();
+            holder.join();
+            closer.join();
+            waiter.join();
+            assertTrue(waiterSaw.get() instanceof IllegalStateException, () -> "the waiter saw " + waiterSaw.get());
+            assertThrows(IllegalStateException.class, () -> map.get(7L));
+            map.close();  // again: nothing happens
+        });
+    }
+}
