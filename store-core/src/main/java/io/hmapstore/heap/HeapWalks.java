@@ -59,12 +59,12 @@ final class HeapWalks {
                             + heap.where());
                 }
                 if (!heap.small().rebuild(m, start, reachable)) {
-                    heap.freeUnreached(start, bytes, log2Pages);
+                    heap.large().freeUnreached(start, bytes, log2Pages);
                 }
             } else if (reached) {
-                heap.countReached(bytes, kind);
+                heap.large().countReached(bytes, kind);
             } else {
-                heap.freeUnreached(start, bytes, log2Pages);
+                heap.large().freeUnreached(start, bytes, log2Pages);
             }
             start += bytes;
         }
@@ -81,7 +81,7 @@ final class HeapWalks {
      */
     static void defragment(EntryHeap heap) {
         heap.small().sweep(true);
-        heap.forgetFreeLarge();
+        heap.large().forgetFree();
         MemorySegment m = heap.mem();
         long runStart = -1;
         long start = heap.heapStart();
@@ -103,7 +103,7 @@ final class HeapWalks {
             start += bytes;
         }
         if (runStart >= 0) {
-            heap.lowerTop(runStart);
+            heap.mapping().lowerTop(runStart);
         }
     }
 
@@ -120,7 +120,7 @@ final class HeapWalks {
             at += pageSize << log2;
         }
         for (int i = n - 1; i >= 0; i--) {
-            heap.listFreeLarge(starts[i], log2s[i]);
+            heap.large().listFree(starts[i], log2s[i]);
         }
     }
 

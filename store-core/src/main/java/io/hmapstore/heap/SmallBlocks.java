@@ -195,7 +195,7 @@ public final class SmallBlocks {
                     limit[c] = 0;
                     carving[c] = 0;
                 }
-                heap.releaseSlab(slab);
+                heap.large().releaseSlab(slab);
                 slabsReleased++;
             } else {
                 slabs.set(kept++, slab);
