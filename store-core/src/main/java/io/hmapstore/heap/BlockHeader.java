@@ -98,6 +98,38 @@ public final class BlockHeader {
         m.set(ValueLayout.JAVA_SHORT, payload + LOG2_PAGES, (short) log2Pages);
     }
 
+    /** @return whether all eight bytes of the header are zero: wiped, never written */
+    static boolean isWhollyZero(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_LONG, payload - SIZE) == 0;
+    }
+
+    /** @return a small block's distance from its slab's payload, in granules, unsigned */
+    static int slabGranules(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_SHORT, payload + SLAB_GRANULES) & 0xFFFF;
+    }
+
+    static void setSlabGranules(MemorySegment m, long payload, long granules) {
+        m.set(ValueLayout.JAVA_SHORT, payload + SLAB_GRANULES, (short) granules);
+    }
+
+    /** @return the size class a slab (by its payload) is carved into, unsigned */
+    static int slabClass(MemorySegment m, long slab) {
+        return m.get(ValueLayout.JAVA_BYTE, slab + SLAB_CLASS) & 0xFF;
+    }
+
+    static void setSlabClass(MemorySegment m, long slab, int sizeClass) {
+        m.set(ValueLayout.JAVA_BYTE, slab + SLAB_CLASS, (byte) sizeClass);
+    }
+
+    /** @return the count of its free blocks a sweep keeps in a slab's header (by its payload) */
+    static int slabFreeBlocks(MemorySegment m, long slab) {
+        return m.get(ValueLayout.JAVA_INT, slab + SLAB_FREE_BLOCKS);
+    }
+
+    static void setSlabFreeBlocks(MemorySegment m, long slab, int count) {
+        m.set(ValueLayout.JAVA_INT, slab + SLAB_FREE_BLOCKS, count);
+    }
+
     public static String kindName(int kind) {
         return switch (kind) {
             case FREED -> "freed";
