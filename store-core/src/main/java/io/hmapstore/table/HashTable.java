@@ -11,7 +11,6 @@ import io.hmapstore.heap.BlockHeader;
 import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.heap.SizeClasses;
 import io.hmapstore.memory.MappedRegion;
-import io.hmapstore.store.MemoryPlan;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
