@@ -5,7 +5,6 @@ import static io.hmapstore.table.BucketLayout.EMPTY_REST;
 import static io.hmapstore.table.BucketLayout.SLOTS;
 
 import io.hmapstore.ConcurrentWriteException;
-import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.VerifyReport.Problem;
 import io.hmapstore.heap.BlockHeader;
 import io.hmapstore.heap.EntryHeap;
@@ -37,7 +36,8 @@ import java.util.List;
  * {@link BucketLayout#EMPTY_REST}, so lookups stop early (Go's {@code mapdelete}).
  *
  * <p>This class keeps the hot paths (hashing, the seqlock stamp, lookup, insert, delete) hand-written
- * and monomorphic, and the checked reads they share; the cold responsibilities are package-private
+ * and monomorphic; the checked reads of offsets they share are {@link CheckedReads}, a final class
+ * reached through a final field. The cold responsibilities are package-private
  * classes it delegates to, each with its own implementation notes: {@link Growth} (growth and
  * evacuation), {@link TableScans} (iteration, chain statistics, reachability, the expiry sweep),
  * {@link TableVerifier}, {@link TableRecovery} (files found dirty) and {@link TableErrors} (the
@@ -67,12 +67,12 @@ public final class HashTable {
     private final long headers;
     public final int segmentBits;
     public final int segments;
-    private final long seed;
+    final long seed;
     final int keySize;
     final int valueSize;
     final boolean keyInline;
     public final boolean valueInline;
-    private final boolean checkOffsets;
+    final boolean checkOffsets;
     private final boolean makeBeforeWrite;
     final int initialLog2;
     /** The largest B a segment doubles to: {@link #MAX_LOG2_BUCKETS}, or a bounded store's plan. */
@@ -84,6 +84,7 @@ public final class HashTable {
     private final long pageMask = MappedRegion.pageSize() - 1;
 
     final TableErrors errors;
+    final CheckedReads checked;
     final Growth growth;
     private final TableScans scans;
     private final TableVerifier verifier;
@@ -107,6 +108,7 @@ public final class HashTable {
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
         this.errors = new TableErrors(region, heap);
+        this.checked = new CheckedReads(this);
         this.growth = new Growth(this);
         this.scans = new TableScans(this);
         this.verifier = new TableVerifier(this);
@@ -264,8 +266,8 @@ public final class HashTable {
             boolean byHash) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         if (buckets == 0) {
             return -1;
         }
@@ -274,7 +276,7 @@ public final class HashTable {
         long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
             int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
-            old = oldBuckets(m, seg, h, oldLog2);
+            old = checked.oldBuckets(m, seg, h, oldLog2);
             // A lock-free reader may find arrays a writer allocated after this reader took its view
             // of the mapping: look again, so it reads them through a view that covers them.
             m = heap.mem();
@@ -295,8 +297,8 @@ public final class HashTable {
             long word = BucketLayout.tophashWord(m, b);
             for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
                 int i = Long.numberOfTrailingZeros(matches) >>> 3;
-                if (byHash ? hashAt(m, seg, index, b, i) == hash
-                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                if (byHash ? checked.hashAt(m, seg, index, b, i) == hash
+                        : checked.keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                     return b | i;
                 }
             }
@@ -304,12 +306,12 @@ public final class HashTable {
                 // An emptyRest: no live slot follows it in this chain.
                 return -1;
             }
-            b = overflow(m, seg, index, b);
+            b = checked.overflow(m, seg, index, b);
             if (b == 0) {
                 return -1;
             }
             if (n >= chainLimit) {
-                throw chainTooLong(seg, index, b, chainLimit);
+                throw checked.chainTooLong(seg, index, b, chainLimit);
             }
         }
     }
@@ -332,7 +334,7 @@ public final class HashTable {
         if (valueInline) {
             return layout.valueAt(b, i);
         }
-        long ref = entryOf(m, seg, b, i);
+        long ref = checked.entryOf(m, seg, b, i);
         return ref + EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
     }
 
@@ -341,7 +343,7 @@ public final class HashTable {
             return valueSize;
         }
         MemorySegment m = heap.mem();
-        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
+        long ref = checked.entryOf(m, seg, bucketOf(slot), indexOf(slot));
         return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
     }
 
@@ -389,7 +391,7 @@ public final class HashTable {
         if (keyInline) {
             return layout.keyAt(bucketOf(slot), indexOf(slot));
         }
-        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
+        return checked.entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
     }
 
     public long keyLength(int seg, long slot) {
@@ -397,7 +399,7 @@ public final class HashTable {
             return keySize;
         }
         MemorySegment m = heap.mem();
-        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
+        long ref = checked.entryOf(m, seg, bucketOf(slot), indexOf(slot));
         return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
     }
 
@@ -406,7 +408,7 @@ public final class HashTable {
         if (keyInline && valueInline) {
             return 0;
         }
-        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot));
+        return checked.entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- insert (mapassign)
@@ -446,17 +448,17 @@ public final class HashTable {
         // again"); more passes than that mean another thread is writing unguarded.
         for (int pass = 0; ; pass++) {
             if (pass > 3) {
-                throw corrupt(seg, -1, h, "a growth that starts once", "a segment that keeps needing to grow"
+                throw checked.corrupt(seg, -1, h, "a growth that starts once", "a segment that keeps needing to grow"
                         + " (an unguarded concurrent writer?)");
             }
             MemorySegment m = heap.mem();
-            int log2 = log2Buckets(m, seg, h);
+            int log2 = checked.log2Buckets(m, seg, h);
             if (SegmentHeader.oldBuckets(m, h) != 0) {
                 growth.growWork(seg, h, hash & mask(log2));
                 m = heap.mem();
             }
             long index = hash & mask(log2);
-            long b = buckets(m, seg, h, log2) + index * layout.size;
+            long b = checked.buckets(m, seg, h, log2) + index * layout.size;
             long insertB = 0;
             int insertI = 0;
             int chainLimit = SegmentHeader.noverflow(m, h);
@@ -467,7 +469,7 @@ public final class HashTable {
                 long word = BucketLayout.tophashWord(m, b);
                 for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
                     int i = Long.numberOfTrailingZeros(matches) >>> 3;
-                    if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                    if (checked.keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                         updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits, writer);
                         if (layout.hasDeadlines) {
                             heap.mem().set(LONG, layout.deadlineAt(b, i), deadline);
@@ -483,12 +485,12 @@ public final class HashTable {
                 if (BucketLayout.zeroBytes(word) != 0) {
                     break;
                 }
-                long next = overflow(m, seg, index, b);
+                long next = checked.overflow(m, seg, index, b);
                 if (next == 0) {
                     break;
                 }
                 if (n >= chainLimit) {
-                    throw chainTooLong(seg, index, next, chainLimit);
+                    throw checked.chainTooLong(seg, index, next, chainLimit);
                 }
                 b = next;
             }
@@ -551,7 +553,7 @@ public final class HashTable {
         }
         // Entries are immutable once published: write a new one, swing the slot, free the old one.
         long slotOffset = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
-        long old = checkedEntry(m, seg, index, slotOffset);
+        long old = checked.checkedEntry(m, seg, index, slotOffset);
         long ref;
         if (keyInline) {
             ref = newEntry(null, 0, 0, value, valueOffset, valueLength, writer);
@@ -678,7 +680,7 @@ public final class HashTable {
 
     /** @return the hash of the key in {@code slot} */
     public long hashOf(int seg, long slot) {
-        return hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
+        return checked.hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- delete (mapdelete)
@@ -697,8 +699,8 @@ public final class HashTable {
             boolean byHash) {
         long h = header(seg);
         MemorySegment m = heap.mem();
-        int log2 = log2Buckets(m, seg, h);
-        if (buckets(m, seg, h, log2) == 0) {
+        int log2 = checked.log2Buckets(m, seg, h);
+        if (checked.buckets(m, seg, h, log2) == 0) {
             return false;
         }
         if (SegmentHeader.oldBuckets(m, h) != 0) {
@@ -719,11 +721,11 @@ public final class HashTable {
                     }
                     continue;
                 }
-                if (!(byHash ? hashAt(m, seg, index, b, i) == hash
-                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits))) {
+                if (!(byHash ? checked.hashAt(m, seg, index, b, i) == hash
+                        : checked.keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits))) {
                     continue;
                 }
-                long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
+                long entry = (keyInline && valueInline) ? 0 : checked.entryOf(m, seg, b, i);
                 // Only the tophash changes: the slot's bytes stay until an insert overwrites them, so a
                 // lock-free reader that matched the old tophash still finds a sound offset (to a
                 // retired, intact entry) and is sent round again by its validation, and a crash can
@@ -738,12 +740,12 @@ public final class HashTable {
                 growth.maybeShrink(seg, h);
                 return true;
             }
-            b = overflow(m, seg, index, b);
+            b = checked.overflow(m, seg, index, b);
             if (b == 0) {
                 return false;
             }
             if (n >= chainLimit) {
-                throw chainTooLong(seg, index, b, chainLimit);
+                throw checked.chainTooLong(seg, index, b, chainLimit);
             }
         }
     }
@@ -751,7 +753,7 @@ public final class HashTable {
     /** If slot (b, i) now ends the chain's live slots, turn the trailing run of empties into emptyRest. */
     private void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
         if (i == SLOTS - 1) {
-            long next = overflow(m, seg, index, b);
+            long next = checked.overflow(m, seg, index, b);
             if (next != 0 && BucketLayout.tophash(m, next, 0) != EMPTY_REST) {
                 return;
             }
@@ -766,10 +768,10 @@ public final class HashTable {
                 }
                 long prev = start;
                 int chainLimit = SegmentHeader.noverflow(m, header(seg));
-                for (int n = 0; overflow(m, seg, index, prev) != b; n++) {
-                    prev = overflow(m, seg, index, prev);
+                for (int n = 0; checked.overflow(m, seg, index, prev) != b; n++) {
+                    prev = checked.overflow(m, seg, index, prev);
                     if (prev == 0 || n > chainLimit) {
-                        throw chainTooLong(seg, index, b, chainLimit);
+                        throw checked.chainTooLong(seg, index, b, chainLimit);
                     }
                 }
                 b = prev;
@@ -797,7 +799,7 @@ public final class HashTable {
             // The hazard, on purpose: Go's "assignment to entry in nil map" without the panic.
             return;
         }
-        int log2 = log2Buckets(m, seg, h);
+        int log2 = checked.log2Buckets(m, seg, h);
         long array = heap.allocate(layout.size << log2, BlockHeader.BUCKETS);
         SegmentHeader.setBuckets(heap.mem(), h, array);
     }
@@ -819,7 +821,7 @@ public final class HashTable {
 
     public int log2Buckets(int seg) {
         MemorySegment m = heap.mem();
-        return log2Buckets(m, seg, header(seg));
+        return checked.log2Buckets(m, seg, header(seg));
     }
 
     public boolean isMade(int seg) {
@@ -911,38 +913,11 @@ public final class HashTable {
         recovery.recover(seg);
     }
 
-    // ---------------------------------------------------------------- checked reads of offsets
+    // ---------------------------------------------------------------- ranges (the checked reads are CheckedReads)
 
     /** @return whether {@code log2} is a {@code B} or {@code oldB} a segment may have */
     public static boolean log2InRange(int log2) {
         return log2 >= 0 && log2 <= MAX_LOG2_BUCKETS;
-    }
-
-    public int log2Buckets(MemorySegment m, int seg, long h) {
-        int log2 = SegmentHeader.log2Buckets(m, h);
-        if (!log2InRange(log2)) {
-            throw corrupt(seg, -1, SegmentHeader.log2BucketsOffset(h), "B in [0, " + MAX_LOG2_BUCKETS + "]",
-                    Integer.toString(log2));
-        }
-        return log2;
-    }
-
-    /** @return the current bucket array, 0 while unmade, checked when OFFSET_CHECK is on */
-    long buckets(MemorySegment m, int seg, long h, int log2) {
-        return checkedArray(m, seg, SegmentHeader.buckets(m, h), SegmentHeader.bucketsOffset(h), log2);
-    }
-
-    /** @return the array being evacuated, 0 when not growing, checked when OFFSET_CHECK is on */
-    long oldBuckets(MemorySegment m, int seg, long h, int oldLog2) {
-        return checkedArray(m, seg, SegmentHeader.oldBuckets(m, h), SegmentHeader.oldBucketsOffset(h), oldLog2);
-    }
-
-    long checkedArray(MemorySegment m, int seg, long array, long field, int log2) {
-        if (checkOffsets && array != 0 && !arrayOk(m, array, log2)) {
-            throw corrupt(seg, -1, field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
-                    errors.describe(m, array));
-        }
-        return array;
     }
 
     boolean arrayOk(MemorySegment m, long array, int log2) {
@@ -951,89 +926,7 @@ public final class HashTable {
                 && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
     }
 
-    long overflow(MemorySegment m, int seg, long index, long b) {
-        long next = layout.overflow(m, b);
-        if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
-            throw corrupt(seg, index, layout.overflowOffset(b), "0 or an overflow bucket in heap " + heap.range(),
-                    errors.describe(m, next));
-        }
-        return next;
-    }
-
-    /**
-     * One step of a cold path's chain walk: the bucket after {@code b} in chain {@code index}, checked
-     * as {@link #overflow} checks it, or 0 at the chain's end. {@code n} counts the steps taken, from 0;
-     * a chain that has a bucket after step {@code limit} holds more overflow buckets than the segment
-     * owns, so it is longer than it may be or cyclic. The hot paths ({@code find}, {@code put},
-     * {@code remove}) walk by hand, with the same check.
-     */
-    long nextInChain(MemorySegment m, int seg, long index, long b, long n, long limit) {
-        long next = overflow(m, seg, index, b);
-        if (next != 0 && n >= limit) {
-            throw chainTooLong(seg, index, next, limit);
-        }
-        return next;
-    }
-
-    public long entryOf(MemorySegment m, int seg, long b, int i) {
-        long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
-        return checkedEntry(m, seg, -1, slot);
-    }
-
-    long checkedEntry(MemorySegment m, int seg, long index, long slotOffset) {
-        long ref = m.get(SLOT_LONG, slotOffset);
-        if (!heap.isValid(ref, BlockHeader.ENTRY)) {
-            throw corrupt(seg, index, slotOffset, "an entry in heap " + heap.range(), errors.describe(m, ref));
-        }
-        if (checkOffsets) {
-            long length = EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH))
-                    + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
-            long capacity = heap.capacity(ref);
-            if (length > capacity) {
-                throw corrupt(seg, index, ref, "an entry of at most " + capacity + " bytes",
-                        "lengths adding up to " + length + " bytes");
-            }
-        }
-        return ref;
-    }
-
-    boolean keyEquals(MemorySegment m, int seg, long index, long b, int i, MemorySegment key, long keyOffset,
-            long keyLength, long keyBits) {
-        if (keyInline) {
-            long at = layout.keyAt(b, i);
-            if (key == null) {
-                return m.get(SLOT_LONG, at) == keyBits;
-            }
-            return MemorySegment.mismatch(m, at, at + keySize, key, keyOffset, keyOffset + keySize) == -1;
-        }
-        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
-        if (Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)) != keyLength) {
-            return false;
-        }
-        long at = ref + EntryLayout.DATA;
-        return MemorySegment.mismatch(m, at, at + keyLength, key, keyOffset, keyOffset + keyLength) == -1;
-    }
-
-    long hashAt(MemorySegment m, int seg, long index, long b, int i) {
-        if (keyInline) {
-            long at = layout.keyAt(b, i);
-            return keySize == Long.BYTES ? Hashing.ofLong(m.get(SLOT_LONG, at), seed)
-                    : Hashing.ofBytes(m, at, keySize, seed);
-        }
-        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
-        return Hashing.ofBytes(m, ref + EntryLayout.DATA, Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)),
-                seed);
-    }
-
     static long mask(int log2) {
         return (1L << log2) - 1;
-    }
-
-    CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
-        return errors.chainTooLong(seg, index, at, limit);
-    }
-
-    CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
-        return errors.corrupt(seg, index, offset, expected, found);
     }
 }
