@@ -168,18 +168,18 @@ final class KeyValueCodecs<K, V> {
     }
 
     V decodeValue(int seg, long slot) {
-        long offset = table.valueOffset(seg, slot);
+        long offset = table.slots.valueOffset(seg, slot);
         MemorySegment m = heap.mem();
         if (longValues) {
             @SuppressWarnings("unchecked")
             V v = (V) Long.valueOf(m.get(LONG, offset));
             return v;
         }
-        return values.decode(m, offset, table.valueLength(seg, slot));
+        return values.decode(m, offset, table.slots.valueLength(seg, slot));
     }
 
     K decodeKey(int seg, long slot) {
-        return keys.decode(heap.mem(), table.keyOffset(seg, slot), table.keyLength(seg, slot));
+        return keys.decode(heap.mem(), table.slots.keyOffset(seg, slot), table.slots.keyLength(seg, slot));
     }
 
     static boolean valueEquals(Object a, Object b) {

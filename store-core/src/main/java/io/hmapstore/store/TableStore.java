@@ -158,7 +158,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             ReadHook hook = readHook;
             if (hook != null) {
-                hook.atValue(heap.mem(), table.valueOffset(k.seg, slot), table.valueLength(k.seg, slot));
+                hook.atValue(heap.mem(), table.slots.valueOffset(k.seg, slot), table.slots.valueLength(k.seg, slot));
             }
             return decodeValue(k.seg, slot);
         });

@@ -1,5 +1,8 @@
 package io.hmapstore.table;
 
+import static io.hmapstore.table.Slots.bucketOf;
+import static io.hmapstore.table.Slots.indexOf;
+
 import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.VerifyReport.Problem;
 import io.hmapstore.heap.BlockHeader;
@@ -33,16 +36,15 @@ import java.util.List;
  * <p>This class keeps hashing, the seqlock stamp and the lookup hand-written and monomorphic, with
  * the fields every part reads. The rest are package-private final classes, each reached through a
  * final field and each with its own implementation notes: {@link TableWrites} (insert and delete, the
- * other hot path), {@link CheckedReads} (the checked reads of offsets every walk shares),
+ * other hot path), {@link Slots} (what a slot holds, eviction and expiry state; public, as
+ * {@code table.slots}), {@link CheckedReads} (the checked reads of offsets every walk shares),
  * {@link Growth} (growth and evacuation), {@link TableScans} (iteration, chain statistics,
  * reachability, the expiry sweep), {@link TableVerifier}, {@link TableRecovery} (files found dirty)
  * and {@link TableErrors} (the corruption exceptions).
  */
 public final class HashTable {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
     public static final long LOAD_NUM = 13;
@@ -82,6 +84,8 @@ public final class HashTable {
     final CheckedReads checked;
     final Growth growth;
     private final TableWrites writes;
+    /** What a slot holds: key, value, entry, hash, frequency and deadline. */
+    public final Slots slots;
     private final TableScans scans;
     private final TableVerifier verifier;
     private final TableRecovery recovery;
@@ -107,6 +111,7 @@ public final class HashTable {
         this.checked = new CheckedReads(this);
         this.growth = new Growth(this);
         this.writes = new TableWrites(this);
+        this.slots = new Slots(this);
         this.scans = new TableScans(this);
         this.verifier = new TableVerifier(this);
         this.recovery = new TableRecovery(this);
@@ -313,37 +318,6 @@ public final class HashTable {
         }
     }
 
-    // ---------------------------------------------------------------- slot access
-
-    static long bucketOf(long slot) {
-        return slot & ~7L;
-    }
-
-    static int indexOf(long slot) {
-        return (int) (slot & 7);
-    }
-
-    /** @return the region offset of the slot's encoded value */
-    public long valueOffset(int seg, long slot) {
-        MemorySegment m = heap.mem();
-        long b = bucketOf(slot);
-        int i = indexOf(slot);
-        if (valueInline) {
-            return layout.valueAt(b, i);
-        }
-        long ref = checked.entryOf(m, seg, b, i);
-        return ref + EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
-    }
-
-    public long valueLength(int seg, long slot) {
-        if (valueInline) {
-            return valueSize;
-        }
-        MemorySegment m = heap.mem();
-        long ref = checked.entryOf(m, seg, bucketOf(slot), indexOf(slot));
-        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
-    }
-
     /**
      * Copies the value of {@code slot}, found by {@link #findInlineLong}, into {@code out}, checking
      * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
@@ -382,30 +356,6 @@ public final class HashTable {
     /** @return the region offset of an inline value's slot */
     public long inlineValueAt(long slot) {
         return layout.valueAt(bucketOf(slot), indexOf(slot));
-    }
-
-    public long keyOffset(int seg, long slot) {
-        if (keyInline) {
-            return layout.keyAt(bucketOf(slot), indexOf(slot));
-        }
-        return checked.entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
-    }
-
-    public long keyLength(int seg, long slot) {
-        if (keyInline) {
-            return keySize;
-        }
-        MemorySegment m = heap.mem();
-        long ref = checked.entryOf(m, seg, bucketOf(slot), indexOf(slot));
-        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
-    }
-
-    /** @return the entry the slot refers to, or 0 when both key and value are inline */
-    public long entryOf(int seg, long slot) {
-        if (keyInline && valueInline) {
-            return 0;
-        }
-        return checked.entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- insert (mapassign)
@@ -460,48 +410,6 @@ public final class HashTable {
     /** {@link BucketLayout#emptyBytes}, kept here for its callers. */
     static long emptyBytes(long x) {
         return BucketLayout.emptyBytes(x);
-    }
-
-    // ---------------------------------------------------------------- eviction and expiry state
-
-    /** @return whether the slot's deadline has passed at {@code now} (epoch millis) */
-    public boolean expired(long slot, long now) {
-        if (!layout.hasDeadlines) {
-            return false;
-        }
-        long deadline = heap.mem().get(LONG, layout.deadlineAt(bucketOf(slot), indexOf(slot)));
-        return deadline != 0 && deadline <= now;
-    }
-
-    /** @return the slot's access frequency, 0 to {@link BucketLayout#MAX_FREQUENCY} */
-    public int frequency(long slot) {
-        return heap.mem().get(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot))) & BucketLayout.MAX_FREQUENCY;
-    }
-
-    public void frequency(long slot, int value) {
-        heap.mem().set(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot)), (byte) value);
-    }
-
-    /**
-     * Counts an access, as S3-FIFO does. Lock-free readers call this too: a plain byte store into a
-     * bucket they may be racing a writer on, so an increment can be lost, which only makes the
-     * frequency an estimate, as it is anyway.
-     */
-    public void touch(long slot) {
-        MemorySegment m = heap.mem();
-        long at = layout.metaAt(bucketOf(slot), indexOf(slot));
-        int f = m.get(BYTE, at) & BucketLayout.MAX_FREQUENCY;
-        if (f < BucketLayout.MAX_FREQUENCY) {
-            m.set(BYTE, at, (byte) (f + 1));
-        }
-    }
-
-    /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
-    public static final long SWEEP_INTERRUPTED = -1;
-
-    /** @return the hash of the key in {@code slot} */
-    public long hashOf(int seg, long slot) {
-        return checked.hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- delete (mapdelete)
@@ -599,6 +507,9 @@ public final class HashTable {
     public void reachable(int seg, BlockSink sink) {
         scans.reachable(seg, sink);
     }
+
+    /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
+    public static final long SWEEP_INTERRUPTED = -1;
 
     /**
      * Removes the expired entries of up to {@code count} buckets of the current array, starting at
