@@ -141,7 +141,7 @@ final class CacheBounds {
     /** In a write section: the key's slot, or -1 if absent or expired (an expired entry is removed). */
     long liveSlot(int seg, long hash, long slot) {
         if (slot >= 0 && expiring && table.slots.expired(slot, clock.getAsLong())) {
-            table.removeByHash(seg, hash);
+            table.writes.removeByHash(seg, hash);
             expiredOne();
             return -1;
         }
@@ -272,7 +272,7 @@ final class CacheBounds {
                 return true;
             }
             if (expiring && table.slots.expired(slot, clock.getAsLong())) {
-                table.removeByHash(seg, hash);
+                table.writes.removeByHash(seg, hash);
                 expiredOne();
                 return true;
             }
@@ -286,7 +286,7 @@ final class CacheBounds {
                 }
                 return true;
             }
-            table.removeByHash(seg, hash);
+            table.writes.removeByHash(seg, hash);
             if (fromSmall) {
                 eviction.remember(hash);
             }

@@ -232,7 +232,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             V old = decodeValue(k.seg, slot);
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return old;
         });
@@ -252,7 +252,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 return false;
             }
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return true;
         });

@@ -18,8 +18,8 @@ import java.util.List;
  * bytes. It knows layouts, not codecs or locks; the store layer ({@code io.hmapstore.store}) decides who may call what.
  *
  * <p>Implementation notes. This mirrors Go's {@code runtime/map.go} (the pre-swiss-table map):
- * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link #put}, {@code mapdelete} is
- * {@link #remove}, and growth is {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is
+ * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link TableWrites#put}, {@code mapdelete} is
+ * {@link TableWrites#remove}, and growth is {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is
  * cut into parts that share no bits: the top byte is the tophash, the next {@code s} bits pick the
  * segment, the low {@code B} bits pick the bucket.
  *
@@ -34,9 +34,9 @@ import java.util.List;
  * {@link BucketLayout#EMPTY_REST}, so lookups stop early (Go's {@code mapdelete}).
  *
  * <p>This class keeps hashing, the seqlock stamp and the lookup hand-written and monomorphic, with
- * the fields every part reads. The rest are package-private final classes, each reached through a
+ * the fields every part reads. The rest are final classes of this package, each reached through a
  * final field and each with its own implementation notes: {@link TableWrites} (insert and delete, the
- * other hot path), {@link Slots} (what a slot holds, eviction and expiry state; public, as
+ * other hot path; public, as {@code table.writes}), {@link Slots} (what a slot holds, eviction and expiry state; public, as
  * {@code table.slots}), {@link CheckedReads} (the checked reads of offsets every walk shares),
  * {@link Growth} (growth and evacuation), {@link TableScans} (iteration, chain statistics,
  * reachability, the expiry sweep), {@link TableVerifier}, {@link TableRecovery} (files found dirty)
@@ -83,7 +83,8 @@ public final class HashTable {
     final TableErrors errors;
     final CheckedReads checked;
     final Growth growth;
-    private final TableWrites writes;
+    /** Insert, update and delete; the caller holds the segment for writing. */
+    public final TableWrites writes;
     /** What a slot holds: key, value, entry, hash, frequency and deadline. */
     public final Slots slots;
     private final TableScans scans;
@@ -358,39 +359,7 @@ public final class HashTable {
         return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 
-    // ---------------------------------------------------------------- insert (mapassign)
-
-    /**
-     * Inserts or updates. The caller holds the segment for writing.
-     *
-     * @param value the value's encoded bytes, or null when {@code valueBits} holds an 8-byte inline value
-     * @return whether the key was already present
-     */
-    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
-        return writes.put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits,
-                null, deadline);
-    }
-
-    /**
-     * Writes a value's encoded bytes straight into store memory (a slice of exactly the value's
-     * length), so a codec encodes into the slot or entry with no intermediate copy.
-     */
-    @FunctionalInterface
-    public interface ValueWriter {
-        void write(MemorySegment target);
-    }
-
-    /**
-     * {@link #put} whose value, when {@code writer} is not null, is encoded in place by it
-     * ({@code valueLength} bytes) instead of copied from {@code value}.
-     */
-    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer,
-            long deadline) {
-        return writes.put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits,
-                writer, deadline);
-    }
+    // ---------------------------------------------------------------- store ordering and tophash words, shared
 
     /**
      * Orders the stores before it ahead of the store after it. The crash-ordering rules (a slot before
@@ -412,17 +381,7 @@ public final class HashTable {
         return BucketLayout.emptyBytes(x);
     }
 
-    // ---------------------------------------------------------------- delete (mapdelete)
-
-    /** Removes a key. The caller holds the segment for writing. @return whether it was present */
-    public boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
-        return writes.remove(seg, hash, key, keyOffset, keyLength, keyBits, false);
-    }
-
-    /** Removes the entry whose key hashes to {@code hash} (eviction, expiry). @return whether there was one */
-    public boolean removeByHash(int seg, long hash) {
-        return writes.remove(seg, hash, null, 0, 0, 0, true);
-    }
+    // ---------------------------------------------------------------- clear and segment shape
 
     /** Empties every segment and gives the whole heap back. The caller holds every segment. */
     public void clear() {

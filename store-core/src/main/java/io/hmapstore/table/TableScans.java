@@ -186,7 +186,7 @@ final class TableScans {
                     // Removing a slot leaves the chain's buckets where they are, so the walk goes on,
                     // unless the removal started a shrink: then the next sweep starts afresh.
                     long hash = checked.hashAt(m, seg, index, b, i);
-                    if (table.removeByHash(seg, hash)) {
+                    if (table.writes.removeByHash(seg, hash)) {
                         sink.accept(hash);
                     }
                     m = heap.mem();

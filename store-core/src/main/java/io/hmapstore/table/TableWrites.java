@@ -9,14 +9,13 @@ import static io.hmapstore.table.HashTable.publish;
 import io.hmapstore.heap.BlockHeader;
 import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.heap.SizeClasses;
-import io.hmapstore.table.HashTable.ValueWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * The writes of a {@link HashTable}: insert or update ({@link #put}) and delete ({@link #remove}),
- * with the bucket array made on a segment's first write. The caller holds the segment for writing;
- * the table's public {@code put}, {@code remove} and {@code removeByHash} are one-line calls to these.
+ * with the bucket array made on a segment's first write. The caller holds the segment for writing.
+ * Public for the store layer, which reaches it as {@code table.writes}.
  *
  * <p>Implementation notes. This mirrors Go's {@code runtime/map.go}: {@link #put} is
  * {@code mapassign} (evacuate what the write touches, walk the chain for the key while remembering the
@@ -31,7 +30,7 @@ import java.lang.foreign.ValueLayout;
  * {@code noverflow} bound inline) and this class is final, reached through one final field of the
  * table, so the write path keeps one monomorphic call chain and allocates nothing.
  */
-final class TableWrites {
+public final class TableWrites {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
@@ -62,12 +61,31 @@ final class TableWrites {
     }
 
     /**
-     * Inserts or updates; the value, when {@code writer} is not null, is encoded in place by it
-     * ({@code valueLength} bytes) instead of copied from {@code value}.
+     * Inserts or updates. The caller holds the segment for writing.
      *
+     * @param value the value's encoded bytes, or null when {@code valueBits} holds an 8-byte inline value
      * @return whether the key was already present
      */
-    boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+            MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
+        return put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits, null,
+                deadline);
+    }
+
+    /**
+     * Writes a value's encoded bytes straight into store memory (a slice of exactly the value's
+     * length), so a codec encodes into the slot or entry with no intermediate copy.
+     */
+    @FunctionalInterface
+    public interface ValueWriter {
+        void write(MemorySegment target);
+    }
+
+    /**
+     * {@link #put} whose value, when {@code writer} is not null, is encoded in place by it
+     * ({@code valueLength} bytes) instead of copied from {@code value}.
+     */
+    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
             MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer,
             long deadline) {
         long h = table.header(seg);
@@ -250,12 +268,17 @@ final class TableWrites {
         }
     }
 
-    /**
-     * Removes a key or, with {@code byHash}, the entry whose key hashes to {@code hash}.
-     *
-     * @return whether it was present
-     */
-    boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
+    /** Removes a key. The caller holds the segment for writing. @return whether it was present */
+    public boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
+        return remove(seg, hash, key, keyOffset, keyLength, keyBits, false);
+    }
+
+    /** Removes the entry whose key hashes to {@code hash} (eviction, expiry). @return whether there was one */
+    public boolean removeByHash(int seg, long hash) {
+        return remove(seg, hash, null, 0, 0, 0, true);
+    }
+
+    private boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
             boolean byHash) {
         long h = table.header(seg);
         MemorySegment m = heap.mem();
