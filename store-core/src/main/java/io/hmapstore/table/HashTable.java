@@ -18,10 +18,11 @@ import java.util.List;
  * bytes. It knows layouts, not codecs or locks; the store layer ({@code io.hmapstore.store}) decides who may call what.
  *
  * <p>Implementation notes. This mirrors Go's {@code runtime/map.go} (the pre-swiss-table map):
- * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link TableWrites#put}, {@code mapdelete} is
- * {@link TableWrites#remove}, and growth is {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is
- * cut into parts that share no bits: the top byte is the tophash, the next {@code s} bits pick the
- * segment, the low {@code B} bits pick the bucket.
+ * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link TableWrites#put},
+ * {@code mapdelete} is {@link TableWrites#remove}, and growth is
+ * {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is cut into parts that share no
+ * bits: the top byte is the tophash, the next {@code s} bits pick the segment, the low {@code B} bits
+ * pick the bucket.
  *
  * <p>Growth generalises Go's in one respect: the old array may be larger than the new one, so the
  * same incremental machinery also shrinks a table. With {@code oldB} the old array's log2 size, a
@@ -36,11 +37,11 @@ import java.util.List;
  * <p>This class keeps hashing, the seqlock stamp and the lookup hand-written and monomorphic, with
  * the fields every part reads. The rest are final classes of this package, each reached through a
  * final field and each with its own implementation notes: {@link TableWrites} (insert and delete, the
- * other hot path; public, as {@code table.writes}), {@link Slots} (what a slot holds, eviction and expiry state; public, as
- * {@code table.slots}), {@link CheckedReads} (the checked reads of offsets every walk shares),
- * {@link Growth} (growth and evacuation), {@link TableScans} (iteration, chain statistics,
- * reachability, the expiry sweep), {@link TableVerifier}, {@link TableRecovery} (files found dirty)
- * and {@link TableErrors} (the corruption exceptions).
+ * other hot path; public, as {@code table.writes}), {@link Slots} (what a slot holds, eviction and
+ * expiry state; public, as {@code table.slots}), {@link CheckedReads} (the checked reads of offsets
+ * every walk shares), {@link Growth} (growth and evacuation), {@link TableScans} (iteration, chain
+ * statistics, reachability, the expiry sweep), {@link TableVerifier}, {@link TableRecovery} (files
+ * found dirty) and {@link TableErrors} (the corruption exceptions).
  */
 public final class HashTable {
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
