@@ -45,10 +45,10 @@ final class SlotView implements ValueView {
      */
     static SlotView of(SegmentAccess access, HashTable table, EntryHeap heap, boolean staleCheck, int seg,
             long slot) {
-        long entry = table.entryOf(seg, slot);
+        long entry = table.slots.entryOf(seg, slot);
         long held = entry != 0 && !table.valueInline ? heap.generation(entry) : table.generation(seg);
-        return new SlotView(access, table, heap, staleCheck, seg, table.valueOffset(seg, slot),
-                table.valueLength(seg, slot), table.valueInline ? 0 : entry, held);
+        return new SlotView(access, table, heap, staleCheck, seg, table.slots.valueOffset(seg, slot),
+                table.slots.valueLength(seg, slot), table.valueInline ? 0 : entry, held);
     }
 
     private long current() {

@@ -156,7 +156,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             ReadHook hook = readHook;
             if (hook != null) {
-                hook.atValue(heap.mem(), table.valueOffset(k.seg, slot), table.valueLength(k.seg, slot));
+                hook.atValue(heap.mem(), table.slots.valueOffset(k.seg, slot), table.slots.valueLength(k.seg, slot));
             }
             return decodeValue(k.seg, slot);
         });
@@ -230,7 +230,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             V old = decodeValue(k.seg, slot);
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return old;
         });
@@ -250,7 +250,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 return false;
             }
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return true;
         });
