@@ -39,6 +39,24 @@ final class SlotView implements ValueView {
     }
 
     /**
+     * {@code OffHeapMap.view(key)}: a view of the key's value, or null if it is absent or expired. The slot
+     * is found and the view stamped inside the segment's read section.
+     */
+    static SlotView find(KeyValueCodecs.Key k, SegmentAccess access, HashTable table, EntryHeap heap,
+            CacheBounds bounds, boolean staleCheck) {
+        long stamp = access.enterRead(k.seg);
+        try {
+            long slot = k.find();
+            if (slot < 0 || bounds.expired(slot)) {
+                return null;
+            }
+            return of(access, table, heap, staleCheck, k.seg, slot);
+        } finally {
+            access.exitRead(k.seg, stamp);
+        }
+    }
+
+    /**
      * A view of the value in {@code slot}; called inside the segment's read section.
      *
      * @return the view, stamped with the generation of what it points at
