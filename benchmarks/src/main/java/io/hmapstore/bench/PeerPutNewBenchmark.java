@@ -38,8 +38,8 @@ public class PeerPutNewBenchmark extends PeerBenchmark {
     @State(Scope.Benchmark)
     public static class Fresh {
         /** The store measured. */
-        @Param({"Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter", "HmapBoxed",
-                "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+        @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+                "HmapBoxed", "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

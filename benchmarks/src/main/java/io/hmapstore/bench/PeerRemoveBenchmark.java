@@ -51,8 +51,8 @@ public class PeerRemoveBenchmark extends PeerBenchmark {
     @State(Scope.Benchmark)
     public static class Filled {
         /** The store measured. */
-        @Param({"Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter", "HmapBoxed",
-                "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+        @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+                "HmapBoxed", "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

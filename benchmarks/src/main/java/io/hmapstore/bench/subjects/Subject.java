@@ -8,6 +8,8 @@ import io.hmapstore.Concurrency;
  * same number of entries, without durability beyond the page cache, with {@code long} keys.
  *
  * <ul>
+ *   <li>{@link #BareBucket}: the floor, a bare Go-style bucket table in one off-heap segment, with
+ *       hmapstore's hash and tophash scan and none of its checks, segments, stamp or locks (one thread);
  *   <li>{@code Hmap*}: hmapstore through its zero-allocation paths ({@code getLong/putLong} for
  *       {@code long→long}, {@code get/put/remove(MemorySegment)} for 100-byte values), anonymous or
  *       file-backed ({@code persistTo} a temporary file, deleted afterwards), in each concurrency mode,
@@ -23,6 +25,8 @@ import io.hmapstore.Concurrency;
  * </ul>
  */
 public enum Subject {
+    /** A bare Go-style bucket table in one off-heap segment, no checks and no locks: one thread only. */
+    BareBucket,
     /** hmapstore, anonymous memory, {@link Concurrency#CONCURRENT}, zero-allocation paths. */
     Hmap,
     /** hmapstore, anonymous memory, {@link Concurrency#SINGLE_WRITER}: one thread only. */
@@ -44,9 +48,9 @@ public enum Subject {
     /** LMDB: one transaction per operation. */
     LmdbTxnPerOp;
 
-    /** @return whether two threads may write at once (false for the single-writer modes) */
+    /** @return whether two threads may write at once (false for the single-writer modes and the bare table) */
     public boolean concurrentWrites() {
-        return this != HmapSingleWriter && this != HmapFileSingleWriter;
+        return this != HmapSingleWriter && this != HmapFileSingleWriter && this != BareBucket;
     }
 
     /** @return whether the subject takes boxed keys, so a caller must box a key it makes */
@@ -59,12 +63,15 @@ public enum Subject {
      *
      * @param kind the values
      * @param expectedEntries the sizing hint every subject gets
-     * @param capacity the most entries the store will hold: Chronicle Map and LMDB must be told their
-     *     maximum in advance; hmapstore and {@code ConcurrentHashMap} grow past their hint instead
+     * @param capacity the most entries the store will hold: Chronicle Map and LMDB are sized
+     *     for it; the bare table's overflow area has room for it beyond its
+     *     bucket array (sized for the hint); hmapstore and {@code ConcurrentHashMap} grow past their hint
      * @return the store
      */
     public Store open(ValueKind kind, long expectedEntries, long capacity) {
         return switch (this) {
+            case BareBucket -> new BareBucketStore(kind, expectedEntries, capacity,
+                    Double.doubleToLongBits(Math.random()) ^ System.nanoTime());
             case Hmap -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, false, false);
             case HmapSingleWriter -> HmapStore.open(kind, expectedEntries, Concurrency.SINGLE_WRITER, false, false, false);
             case HmapHugePages -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, true, false);
