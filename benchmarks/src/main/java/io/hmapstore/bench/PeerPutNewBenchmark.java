@@ -39,7 +39,8 @@ public class PeerPutNewBenchmark extends PeerBenchmark {
     public static class Fresh {
         /** The store measured. */
         @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
-                "HmapBoxed", "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "LmdbTxnPerBatch",
+                "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

@@ -21,7 +21,7 @@ public class PeerState {
 
     /** The store measured. */
     @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
-            "HmapBoxed", "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+            "HmapBoxed", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
     public Subject subject;
 
     /** {@code long→long} or {@code long→100 bytes}. */
