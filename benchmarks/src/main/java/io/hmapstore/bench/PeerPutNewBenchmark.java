@@ -39,8 +39,8 @@ public class PeerPutNewBenchmark extends PeerBenchmark {
     public static class Fresh {
         /** The store measured. */
         @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
-                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "LmdbTxnPerBatch",
-                "LmdbTxnPerOp"})
+                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap",
+                "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

@@ -52,8 +52,8 @@ public class PeerRemoveBenchmark extends PeerBenchmark {
     public static class Filled {
         /** The store measured. */
         @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
-                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "LmdbTxnPerBatch",
-                "LmdbTxnPerOp"})
+                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap",
+                "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

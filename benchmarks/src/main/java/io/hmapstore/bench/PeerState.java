@@ -21,7 +21,8 @@ public class PeerState {
 
     /** The store measured. */
     @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
-            "HmapBoxed", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+            "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap", "LmdbTxnPerBatch",
+            "LmdbTxnPerOp"})
     public Subject subject;
 
     /** {@code long→long} or {@code long→100 bytes}. */

@@ -17,6 +17,7 @@ import io.hmapstore.Concurrency;
  *   <li>{@link #HmapBoxed}: the same store through the boxed {@code Map} API;
  *   <li>{@link #ConcurrentHashMap}: the heap's map, keys boxed in advance;
  *   <li>{@link #Caffeine}: Caffeine's bounded heap cache, {@code maximumSize} the most entries held;
+ *   <li>{@link #EhcacheOffHeap}: Ehcache 3 with its off-heap tier only, sized in MB for the entries;
  *   <li>{@link #ChronicleMap}: in-memory, {@code LongValue} keys, {@code LongValue} or {@code byte[100]}
  *       values read with {@code getUsing} into a reused instance, {@code putReturnsNull} and
  *       {@code removeReturnsNull} so no call allocates a previous value;
@@ -44,6 +45,8 @@ public enum Subject {
     ConcurrentHashMap,
     /** Caffeine's {@code Cache}, bounded by entry count. */
     Caffeine,
+    /** Ehcache 3, its off-heap tier alone. */
+    EhcacheOffHeap,
     /** Chronicle Map, in memory. */
     ChronicleMap,
     /** LMDB: one transaction per batch of operations. */
@@ -58,7 +61,7 @@ public enum Subject {
 
     /** @return whether the subject takes boxed keys, so a caller must box a key it makes */
     public boolean boxedKeys() {
-        return this == HmapBoxed || this == ConcurrentHashMap || this == Caffeine;
+        return this == HmapBoxed || this == ConcurrentHashMap || this == Caffeine || this == EhcacheOffHeap;
     }
 
     /**
@@ -66,8 +69,8 @@ public enum Subject {
      *
      * @param kind the values
      * @param expectedEntries the sizing hint every subject gets
-     * @param capacity the most entries the store will hold: Chronicle Map, LMDB and Caffeine's
-     *     bound are sized for it; the bare table's overflow area has room for it beyond its
+     * @param capacity the most entries the store will hold: Chronicle Map, LMDB, Ehcache's pool and
+     *     Caffeine's bound are sized for it; the bare table's overflow area has room for it beyond its
      *     bucket array (sized for the hint); hmapstore and {@code ConcurrentHashMap} grow past their hint
      * @return the store
      */
@@ -83,6 +86,7 @@ public enum Subject {
             case HmapBoxed -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, false, true);
             case ConcurrentHashMap -> new ChmStore(kind, expectedEntries);
             case Caffeine -> new CaffeineStore(kind, Math.max(expectedEntries, capacity));
+            case EhcacheOffHeap -> EhcacheStore.open(kind, Math.max(expectedEntries, capacity));
             case ChronicleMap -> ChronicleStore.open(kind, Math.max(expectedEntries, capacity));
             case LmdbTxnPerBatch -> LmdbStore.open(kind, Math.max(expectedEntries, capacity), true);
             case LmdbTxnPerOp -> LmdbStore.open(kind, Math.max(expectedEntries, capacity), false);
