@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * $J -jar benchmarks/target/benchmarks.jar PeerPutNewBenchmark -prof gc -rf json -rff putnew-1t.json
  * $J -jar benchmarks/target/benchmarks.jar PeerPutNewBenchmark -t 2 -rf json -rff putnew-2t.json \
- *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
+ *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
  * </pre>
  * The new keys are uniform by construction (a distribution over keys not yet present has no hot set).
  */
