@@ -14,8 +14,9 @@ if [ ! -f "$JAR" ] || [ "${BUILD:-0}" = 1 ]; then
 fi
 # The flags Chronicle Map, lmdbjava and hmapstore need, for JVMs these scripts start themselves (-f 0).
 mapfile -t PEER_FLAGS < <("$JAVA" -cp "$JAR" io.hmapstore.bench.PeerJvm)
-# Subjects that allow two writing threads (the single-writer modes detect a second writer by design).
+# Subjects that allow two writing threads (the single-writer modes detect a second writer by design, and
+# BareBucket, the bare table, refuses a second handle).
 # Not LmdbTxnPerBatch: a thread holds LMDB's single write lock across up to 1,024 operations, so when an
 # iteration ends the other thread can be left blocked inside LMDB on that lock while the holder waits
 # for the iteration to end (seen as a hang with 100 ms iterations).
-CONCURRENT_SUBJECTS=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerOp
+CONCURRENT_SUBJECTS=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerOp

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke profile: proves every peer benchmark and tool runs, in ~9 minutes (SMOKE_TIME=200ms: ~4 minutes).
+# Smoke profile: proves every peer benchmark and tool runs, in ~12 minutes (SMOKE_TIME=200ms: ~5 minutes).
 # CI profile (PROFILE=ci, run by .ci/run): every benchmark of the jar on a subject of each kind, 100 ms
 # each on 65,536 entries, plus the forked start of Chronicle Map and LMDB and every tool, in ~1 minute.
 # Numbers from either are NOT results: one short iteration, no warm-up, every benchmark in one JVM (-f 0).
@@ -18,7 +18,8 @@ if [ "${PROFILE:-smoke}" = ci ]; then
   T=${SMOKE_TIME:-100ms}; ENTRIES=65536          # PeerRemoveBenchmark needs 2 x threads x 16,384
   BENCHMARKS='io.hmapstore.bench.*'            # CoreBenchmark and MemoryReuseBenchmark too
   # one key distribution, one release policy, a subject of each kind
-  PICK=(-p dist=zipf -p policy=DONTNEED -p subject=Hmap,HmapSingleWriter,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerOp)
+  PICK=(-p dist=zipf -p policy=DONTNEED
+        -p subject=BareBucket,Hmap,HmapSingleWriter,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerOp)
   CONCURRENT_SUBJECTS=Hmap,ChronicleMap,LmdbTxnPerOp
 else
   T=${SMOKE_TIME:-1s}; ENTRIES=100000
@@ -32,7 +33,7 @@ SMALL=(-p size=$ENTRIES)
 # 1. Forked, as the full profile runs: the @Fork flags must start Chronicle Map and LMDB on JDK 25.
 "${JMH[@]}" 'PeerGetPutBenchmark.getHit' -f 1 -wi 0 -i 1 -r "$T" "${SMALL[@]}" -jvmArgs -Xmx1g \
   -p subject=Hmap,ChronicleMap,LmdbTxnPerBatch -p values=BYTES100 -p dist=zipf -rf json -rff "$OUT/forked.json"
-# 2. Every benchmark of the profile, one thread, in this JVM (-f 0): ~400 runs (CI: ~300, shorter).
+# 2. Every benchmark of the profile, one thread, in this JVM (-f 0): ~520 runs (CI: 240, shorter).
 IN_JVM=("$JAVA" -Xmx3g "${PEER_FLAGS[@]}" -jar "$JAR" -foe true -f 0 -wi 0 -i 1 -w "$T" -r "$T" "${SMALL[@]}")
 "${IN_JVM[@]}" "$BENCHMARKS" "${PICK[@]}" -rf json -rff "$OUT/smoke-1t.json"
 # 3. Two threads: the writing workloads on the subjects that allow two writers.

@@ -14,11 +14,11 @@ import org.openjdk.jmh.annotations.Benchmark;
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * $J -jar benchmarks/target/benchmarks.jar PeerGetPutBenchmark -prof gc -rf json -rff peers-1t.json      (1 thread)
  * $J -jar benchmarks/target/benchmarks.jar PeerGetPutBenchmark -t 2 -prof gc -rf json -rff peers-2t.json \
- *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerOp
+ *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerOp
  * $J -jar benchmarks/target/benchmarks.jar PeerGetPutBenchmark -f 1 -wi 1 -i 1 -w 1s -r 1s -p size=100000   (smoke)
  * </pre>
- * Two threads: leave out the single-writer subjects, which detect a second writer by design, and
- * {@code LmdbTxnPerBatch}, whose batched write transaction can leave the other thread blocked on LMDB's
+ * Two threads: leave out the single-writer subjects, which detect a second writer by design,
+ * {@code BareBucket}, which refuses a second handle, and {@code LmdbTxnPerBatch}, whose batched write transaction can leave the other thread blocked on LMDB's
  * write lock when an iteration ends. The time per operation JMH reports with {@code -t 2} is each
  * thread's; the store's throughput is twice its inverse.
  * Every method ends with a {@code return} of what it read so nothing is optimised away.

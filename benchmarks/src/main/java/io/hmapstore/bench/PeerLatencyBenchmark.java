@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Mode;
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * $J -jar benchmarks/target/benchmarks.jar PeerLatencyBenchmark -rf json -rff latency-1t.json
  * $J -jar benchmarks/target/benchmarks.jar PeerLatencyBenchmark -t 2 -rf json -rff latency-2t.json \
- *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
+ *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
  * </pre>
  */
 @BenchmarkMode(Mode.SampleTime)

@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * $J -jar benchmarks/target/benchmarks.jar PeerPutNewBenchmark -prof gc -rf json -rff putnew-1t.json
  * $J -jar benchmarks/target/benchmarks.jar PeerPutNewBenchmark -t 2 -rf json -rff putnew-2t.json \
- *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
+ *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
  * </pre>
  * The new keys are uniform by construction (a distribution over keys not yet present has no hot set).
  */
@@ -38,8 +38,9 @@ public class PeerPutNewBenchmark extends PeerBenchmark {
     @State(Scope.Benchmark)
     public static class Fresh {
         /** The store measured. */
-        @Param({"Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter", "HmapBoxed",
-                "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+        @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap",
+                "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * $J -jar benchmarks/target/benchmarks.jar PeerRemoveBenchmark -prof gc -rf json -rff remove-1t.json
  * $J -jar benchmarks/target/benchmarks.jar PeerRemoveBenchmark -t 2 -rf json -rff remove-2t.json \
- *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
+ *     -p subject=Hmap,HmapHugePages,HmapFile,HmapBoxed,ConcurrentHashMap,Caffeine,EhcacheOffHeap,ChronicleMap,LmdbTxnPerBatch,LmdbTxnPerOp
  * </pre>
  * Needs {@code size >= 2 * threads *} {@value #BATCH}. {@code -prof gc} counts what the unmeasured
  * put-backs allocate too ({@code ConcurrentHashMap}'s nodes, the boxed API's previous values), so for those
@@ -51,8 +51,9 @@ public class PeerRemoveBenchmark extends PeerBenchmark {
     @State(Scope.Benchmark)
     public static class Filled {
         /** The store measured. */
-        @Param({"Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter", "HmapBoxed",
-                "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+        @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+                "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap",
+                "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;
 
         /** {@code long→long} or {@code long→100 bytes}. */

@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PeerState {
 
     /** The store measured. */
-    @Param({"Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter", "HmapBoxed",
-            "ConcurrentHashMap", "ChronicleMap", "LmdbTxnPerBatch", "LmdbTxnPerOp"})
+    @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+            "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap", "LmdbTxnPerBatch",
+            "LmdbTxnPerOp"})
     public Subject subject;
 
     /** {@code long→long} or {@code long→100 bytes}. */

@@ -1,9 +1,10 @@
 package io.hmapstore.bench.subjects;
 
 /**
- * One opened subject holding {@code long} keys: hmapstore, {@code ConcurrentHashMap}, Chronicle Map or
- * LMDB, behind the same few operations so every benchmark is written once. A fork of JMH measures one
- * subject only, so the calls through this interface and {@link Handle} stay monomorphic and are inlined.
+ * One opened subject holding {@code long} keys: hmapstore, the bare bucket table, {@code ConcurrentHashMap},
+ * Caffeine, Ehcache, Chronicle Map or LMDB, behind the same few operations so every benchmark is written
+ * once. A fork of JMH measures one subject only, so the calls through this interface and {@link Handle}
+ * stay monomorphic and are inlined.
  */
 public interface Store extends AutoCloseable {
 
@@ -20,8 +21,9 @@ public interface Store extends AutoCloseable {
 
     /**
      * @return bytes the subject holds outside the Java heap for its data: resident mapped bytes (hmapstore),
-     *     {@code offHeapMemoryUsed} (Chronicle Map), pages in use times the page size (LMDB), 0 for
-     *     {@code ConcurrentHashMap}
+     *     {@code offHeapMemoryUsed} (Chronicle Map), pages in use times the page size (LMDB), the whole
+     *     segment (the bare table), the off-heap tier's allocated bytes (Ehcache), 0 for
+     *     {@code ConcurrentHashMap} and Caffeine
      */
     long offHeapBytes();
 

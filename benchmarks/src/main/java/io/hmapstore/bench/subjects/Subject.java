@@ -8,12 +8,16 @@ import io.hmapstore.Concurrency;
  * same number of entries, without durability beyond the page cache, with {@code long} keys.
  *
  * <ul>
+ *   <li>{@link #BareBucket}: the floor, a bare Go-style bucket table in one off-heap segment, with
+ *       hmapstore's hash and tophash scan and none of its checks, segments, stamp or locks (one thread);
  *   <li>{@code Hmap*}: hmapstore through its zero-allocation paths ({@code getLong/putLong} for
  *       {@code long→long}, {@code get/put/remove(MemorySegment)} for 100-byte values), anonymous or
  *       file-backed ({@code persistTo} a temporary file, deleted afterwards), in each concurrency mode,
  *       and with transparent huge pages;
  *   <li>{@link #HmapBoxed}: the same store through the boxed {@code Map} API;
  *   <li>{@link #ConcurrentHashMap}: the heap's map, keys boxed in advance;
+ *   <li>{@link #Caffeine}: Caffeine's bounded heap cache, {@code maximumSize} the most entries held;
+ *   <li>{@link #EhcacheOffHeap}: Ehcache 3 with its off-heap tier only, sized in MB for the entries;
  *   <li>{@link #ChronicleMap}: in-memory, {@code LongValue} keys, {@code LongValue} or {@code byte[100]}
  *       values read with {@code getUsing} into a reused instance, {@code putReturnsNull} and
  *       {@code removeReturnsNull} so no call allocates a previous value;
@@ -23,6 +27,8 @@ import io.hmapstore.Concurrency;
  * </ul>
  */
 public enum Subject {
+    /** A bare Go-style bucket table in one off-heap segment, no checks and no locks: one thread only. */
+    BareBucket,
     /** hmapstore, anonymous memory, {@link Concurrency#CONCURRENT}, zero-allocation paths. */
     Hmap,
     /** hmapstore, anonymous memory, {@link Concurrency#SINGLE_WRITER}: one thread only. */
@@ -37,6 +43,10 @@ public enum Subject {
     HmapBoxed,
     /** {@code java.util.concurrent.ConcurrentHashMap}. */
     ConcurrentHashMap,
+    /** Caffeine's {@code Cache}, bounded by entry count. */
+    Caffeine,
+    /** Ehcache 3, its off-heap tier alone. */
+    EhcacheOffHeap,
     /** Chronicle Map, in memory. */
     ChronicleMap,
     /** LMDB: one transaction per batch of operations. */
@@ -44,14 +54,14 @@ public enum Subject {
     /** LMDB: one transaction per operation. */
     LmdbTxnPerOp;
 
-    /** @return whether two threads may write at once (false for the single-writer modes) */
+    /** @return whether two threads may write at once (false for the single-writer modes and the bare table) */
     public boolean concurrentWrites() {
-        return this != HmapSingleWriter && this != HmapFileSingleWriter;
+        return this != HmapSingleWriter && this != HmapFileSingleWriter && this != BareBucket;
     }
 
     /** @return whether the subject takes boxed keys, so a caller must box a key it makes */
     public boolean boxedKeys() {
-        return this == HmapBoxed || this == ConcurrentHashMap;
+        return this == HmapBoxed || this == ConcurrentHashMap || this == Caffeine || this == EhcacheOffHeap;
     }
 
     /**
@@ -59,12 +69,15 @@ public enum Subject {
      *
      * @param kind the values
      * @param expectedEntries the sizing hint every subject gets
-     * @param capacity the most entries the store will hold: Chronicle Map and LMDB must be told their
-     *     maximum in advance; hmapstore and {@code ConcurrentHashMap} grow past their hint instead
+     * @param capacity the most entries the store will hold: Chronicle Map, LMDB, Ehcache's pool and
+     *     Caffeine's bound are sized for it; the bare table's overflow area has room for it beyond its
+     *     bucket array (sized for the hint); hmapstore and {@code ConcurrentHashMap} grow past their hint
      * @return the store
      */
     public Store open(ValueKind kind, long expectedEntries, long capacity) {
         return switch (this) {
+            case BareBucket -> new BareBucketStore(kind, expectedEntries, capacity,
+                    Double.doubleToLongBits(Math.random()) ^ System.nanoTime());
             case Hmap -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, false, false);
             case HmapSingleWriter -> HmapStore.open(kind, expectedEntries, Concurrency.SINGLE_WRITER, false, false, false);
             case HmapHugePages -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, true, false);
@@ -72,6 +85,8 @@ public enum Subject {
             case HmapFileSingleWriter -> HmapStore.open(kind, expectedEntries, Concurrency.SINGLE_WRITER, true, false, false);
             case HmapBoxed -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, false, true);
             case ConcurrentHashMap -> new ChmStore(kind, expectedEntries);
+            case Caffeine -> new CaffeineStore(kind, Math.max(expectedEntries, capacity));
+            case EhcacheOffHeap -> EhcacheStore.open(kind, Math.max(expectedEntries, capacity));
             case ChronicleMap -> ChronicleStore.open(kind, Math.max(expectedEntries, capacity));
             case LmdbTxnPerBatch -> LmdbStore.open(kind, Math.max(expectedEntries, capacity), true);
             case LmdbTxnPerOp -> LmdbStore.open(kind, Math.max(expectedEntries, capacity), false);
