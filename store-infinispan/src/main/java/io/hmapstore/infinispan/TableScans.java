@@ -36,7 +36,8 @@ final class TableScans {
     static Flowable<Map.Entry<byte[], byte[]>> entries(SegmentTables tables, IntSet segments) {
         return Flowable.fromIterable(indices(tables, segments)).concatMap(index -> {
             SegmentTable table = tables.get(index);
-            return table == null ? Flowable.empty() : Flowable.fromIterable(table::iterator);
+            return table == null ? Flowable.<Map.Entry<byte[], byte[]>>empty()
+                    : Flowable.<Map.Entry<byte[], byte[]>>fromIterable(table::iterator);
         });
     }
 
@@ -74,11 +75,11 @@ final class TableScans {
         return Flowable.range(0, tables.count()).concatMap(index -> {
             SegmentTable table = tables.get(index);
             if (table == null || !table.mayHoldMortal()) {
-                return Flowable.empty();
+                return Flowable.<Map.Entry<byte[], byte[]>>empty();
             }
             long stamp = table.mortalStamp();
             long[] mortalLeft = {0};
-            return Flowable.fromIterable(table::iterator)
+            return Flowable.<Map.Entry<byte[], byte[]>>fromIterable(table::iterator)
                     .filter(e -> {
                         byte[] record = e.getValue();
                         if (!EntryRecord.isMortal(record)) {

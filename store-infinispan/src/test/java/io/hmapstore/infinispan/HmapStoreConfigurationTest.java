@@ -39,6 +39,18 @@ class HmapStoreConfigurationTest {
     }
 
     @Test
+    void readmeExampleFileParses() throws Exception {
+        ConfigurationBuilderHolder holder = new ParserRegistry()
+                .parse(getClass().getClassLoader().getResource("hmap-cluster-example.xml"));
+        Configuration c = holder.getNamedConfigurationBuilders().get("orders").build();
+        assertEquals(2, c.clustering().hash().numOwners());
+        assertEquals(64, c.clustering().hash().numSegments());
+        HmapStoreConfiguration hmap = (HmapStoreConfiguration) c.persistence().stores().get(0);
+        assertEquals(1_000_000, hmap.expectedEntries());
+        assertTrue(hmap.segmented());
+    }
+
+    @Test
     void unknownAttributeIsRefusedByName() {
         RuntimeException e = assertThrows(RuntimeException.class, () -> parse("""
                 <hmap-store xmlns="urn:hmapstore:infinispan:store:1.0" expected-entrees="10"/>"""));

@@ -22,8 +22,7 @@ public class HmapStoreUnsegmentedTest extends BaseNonBlockingStoreTest {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
-    protected NonBlockingStore createStore() {
+    protected NonBlockingStore<Object, Object> createStore() {
         return new HmapStore<>();
     }
 

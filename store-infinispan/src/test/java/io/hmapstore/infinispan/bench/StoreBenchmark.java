@@ -17,13 +17,10 @@ import org.infinispan.manager.DefaultCacheManager;
  * node holding all the entries takes to restart (cache manager started, cache started, one entry
  * read back from the store).
  *
- * <p>One thread, String keys, 100-character String values. Run:
- * <pre>
- * mvn -B -q -pl store-infinispan -am test-compile -DskipTests
- * mvn -B -q -pl store-infinispan exec:exec -Dbench.entries=1000000
- * </pre>
- * (see the module's README). Arguments: entries (default 1,000,000), then the directory
- * (default a temporary one, deleted after).
+ * <p>One thread, String keys, 100-character String values. Run with
+ * {@code store-infinispan/run-benchmark.sh [entries] [directory]} (see the module's README).
+ * Arguments: entries (default 1,000,000), then the directory (default a temporary one, deleted
+ * after).
  */
 public final class StoreBenchmark {
     private static final int IN_MEMORY = 10_000;
