@@ -75,7 +75,7 @@ class HmapStoreConfigurationTest {
     }
 
     @Test
-    void changedSegmentCountIsRefusedNamingBoth() {
+    void changedSegmentCountIsRefusedNamingBoth() throws Exception {
         try (DefaultCacheManager m = manager()) {
             m.defineConfiguration("c", withSegments(16));
             Cache<String, String> c = m.getCache("c");

@@ -97,7 +97,7 @@ class ThreeNodeClusterTest {
     }
 
     @AfterEach
-    void killAll() throws InterruptedException {
+    void killAll() {
         for (NodeProcess n : nodes) {
             if (n != null) {
                 n.close();
