@@ -3,36 +3,30 @@ package io.hmapstore.infinispan;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.cache.PersistenceConfigurationBuilder;
 import org.infinispan.persistence.BaseStoreFunctionalTest;
-import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /**
  * Infinispan's own functional store tests ({@link BaseStoreFunctionalTest}: caches, preload,
  * passivation, iteration, eviction and reload, purge racing updates) through a cache manager, with
- * the store segmented (16 and 256 segments) and not.
+ * the store segmented (16 segments here; {@link HmapStoreUnsegmentedFunctionalTest} without).
  */
 @Test(groups = "unit", testName = "hmapstore.HmapStoreFunctionalTest")
 public class HmapStoreFunctionalTest extends BaseStoreFunctionalTest {
     private final int segments;
     private final boolean segmented;
 
+    /** The store segmented, 16 segments. */
+    public HmapStoreFunctionalTest() {
+        this(16, true);
+    }
+
     /**
      * @param segments the cache's segment count
      * @param segmented whether the store keeps a table per segment
      */
-    public HmapStoreFunctionalTest(int segments, boolean segmented) {
+    protected HmapStoreFunctionalTest(int segments, boolean segmented) {
         this.segments = segments;
         this.segmented = segmented;
-    }
-
-    /** @return the store segmented with 16 and 256 segments, and unsegmented */
-    @Factory
-    public static Object[] variants() {
-        return new Object[] {
-            new HmapStoreFunctionalTest(16, true),
-            new HmapStoreFunctionalTest(256, true),
-            new HmapStoreFunctionalTest(256, false),
-        };
     }
 
     @Override

@@ -87,6 +87,8 @@ class ThreeNodeClusterTest {
             recovered += n.callLong("recovered");
         }
         assertEquals(1600, recovered, "the three nodes' files held every entry twice at restart");
+        // The cache answers once Infinispan has recovered its topology with all three members back.
+        await(() -> answers(nodes[0], "size"), "the restarted cluster recovered its topology");
         for (NodeProcess n : nodes) {
             assertEquals(800, n.callLong("size"));
             assertEquals(200, n.callLong("check n 200 x"));
@@ -120,6 +122,15 @@ class ThreeNodeClusterTest {
             total += nodes[i].callLong("store-size");
         }
         return total;
+    }
+
+    private static boolean answers(NodeProcess node, String command) throws IOException {
+        try {
+            node.call(command);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     private static void await(Callable<Boolean> condition, String what) throws Exception {
