@@ -1,5 +1,8 @@
 package io.hmapstore.heap;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Descriptor of the 8-byte header that precedes every block the {@link EntryHeap} hands out. The store
  * keeps offsets to payloads; the header is always at {@code payload - 8}.
@@ -25,6 +28,11 @@ package io.hmapstore.heap;
  * the payload 8 bytes in. Large blocks (bucket arrays, slabs, big entries) start page-aligned and
  * span a power-of-two number of pages; their payload starts {@link #LARGE_PAYLOAD_OFFSET} bytes in,
  * on a cache line, with the header just before it.
+ *
+ * <p>The heap reads and writes a header through the accessors below, given the payload offset. All
+ * of them are plain loads and stores (no suffix, in the memory-order legend of
+ * {@code io.hmapstore.table}'s package documentation); whatever order a caller needs comes from the
+ * fences and stamps around them.
  */
 public final class BlockHeader {
     public static final long SIZE = 8;
@@ -54,6 +62,72 @@ public final class BlockHeader {
     public static final byte SLAB = 4;
 
     private BlockHeader() {
+    }
+
+    static int generation(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_INT, payload + GENERATION);
+    }
+
+    static void setGeneration(MemorySegment m, long payload, int generation) {
+        m.set(ValueLayout.JAVA_INT, payload + GENERATION, generation);
+    }
+
+    static byte kind(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_BYTE, payload + KIND);
+    }
+
+    static void setKind(MemorySegment m, long payload, byte kind) {
+        m.set(ValueLayout.JAVA_BYTE, payload + KIND, kind);
+    }
+
+    /** @return the size class, unsigned: a small class, or {@link #LARGE_CLASS} */
+    static int sizeClass(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_BYTE, payload + SIZE_CLASS) & 0xFF;
+    }
+
+    static void setSizeClass(MemorySegment m, long payload, int sizeClass) {
+        m.set(ValueLayout.JAVA_BYTE, payload + SIZE_CLASS, (byte) sizeClass);
+    }
+
+    /** @return a large block's log2 of its pages, signed as stored: a damaged header may say less than 0 */
+    static int log2Pages(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_SHORT, payload + LOG2_PAGES);
+    }
+
+    static void setLog2Pages(MemorySegment m, long payload, int log2Pages) {
+        m.set(ValueLayout.JAVA_SHORT, payload + LOG2_PAGES, (short) log2Pages);
+    }
+
+    /** @return whether all eight bytes of the header are zero: wiped, never written */
+    static boolean isWhollyZero(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_LONG, payload - SIZE) == 0;
+    }
+
+    /** @return a small block's distance from its slab's payload, in granules, unsigned */
+    static int slabGranules(MemorySegment m, long payload) {
+        return m.get(ValueLayout.JAVA_SHORT, payload + SLAB_GRANULES) & 0xFFFF;
+    }
+
+    static void setSlabGranules(MemorySegment m, long payload, long granules) {
+        m.set(ValueLayout.JAVA_SHORT, payload + SLAB_GRANULES, (short) granules);
+    }
+
+    /** @return the size class a slab (by its payload) is carved into, unsigned */
+    static int slabClass(MemorySegment m, long slab) {
+        return m.get(ValueLayout.JAVA_BYTE, slab + SLAB_CLASS) & 0xFF;
+    }
+
+    static void setSlabClass(MemorySegment m, long slab, int sizeClass) {
+        m.set(ValueLayout.JAVA_BYTE, slab + SLAB_CLASS, (byte) sizeClass);
+    }
+
+    /** @return the count of its free blocks a sweep keeps in a slab's header (by its payload) */
+    static int slabFreeBlocks(MemorySegment m, long slab) {
+        return m.get(ValueLayout.JAVA_INT, slab + SLAB_FREE_BLOCKS);
+    }
+
+    static void setSlabFreeBlocks(MemorySegment m, long slab, int count) {
+        m.set(ValueLayout.JAVA_INT, slab + SLAB_FREE_BLOCKS, count);
     }
 
     public static String kindName(int kind) {

@@ -2,11 +2,8 @@ package io.hmapstore.heap;
 
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.memory.MappedRegion;
-import io.hmapstore.memory.NativeCallException;
 import io.hmapstore.memory.ReleasePolicy;
-import io.hmapstore.store.MemoryPlan;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,46 +14,39 @@ import java.util.TreeMap;
  * <p>Implementation notes. Blocks up to {@link SizeClasses#MAX_SMALL_BLOCK} are small and come from
  * {@link SmallBlocks} (size classes carved from slabs, free lists, sweeps that give whole slabs back).
  * Everything else — slabs themselves, bucket arrays, large entries — is a large block: a power-of-two
- * number of pages starting on a page, taken from a per-size free list kept on the Java heap (releasing
- * a block, for instance with {@code MADV_DONTNEED}, may wipe its bytes) or cut from {@code top}, the
- * heap's high-water mark, growing the mapping as it goes. A freed large block goes to the
- * {@link ReleasePolicy} at once ({@link ReleaseAndReuse}); {@link #reset()} releases the whole heap.
- * Memory that may still hold old bytes — a reused block, anything below the high-water mark of a heap
- * that was reset — is zeroed before it is handed out unless the {@code ZERO_ON_REUSE} guard is off.
- * The walks of the whole heap (rebuilding a reopened file's free lists, defragmenting a full bounded
- * heap) are {@link HeapWalks}.
+ * number of pages starting on a page, from {@link LargeBlocks} (per-size free lists kept on the Java
+ * heap, or cut from {@code top}, the heap's high-water mark). {@link HeapMapping} grows the mapping as
+ * {@code top} rises, keeps the urgent reserve and records {@code top} in a file. A freed large block
+ * goes to the {@link ReleasePolicy} at once ({@link ReleaseAndReuse}); {@link #reset()} releases the
+ * whole heap. Memory that may still hold old bytes — a reused block, anything below the high-water mark
+ * of a heap that was reset — is zeroed before it is handed out unless the {@code ZERO_ON_REUSE} guard
+ * is off. The walks of the whole heap (rebuilding a reopened file's free lists, defragmenting a full
+ * bounded heap) are {@link HeapWalks}. This class keeps the generations, the header queries readers
+ * make, and the fields they read on every operation ({@code mem}, {@code top}).
  *
- * <p>Thread safety: all methods are synchronized; writers of different segments share the heap.
+ * <p>Thread safety: all methods are synchronized; writers of different segments share the heap. The
+ * parts above have no locking of their own: this heap owns them and calls them only from its
+ * synchronized methods.
  */
 public final class EntryHeap {
     private static final long GRANULE = SizeClasses.GRANULE;
-
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
     private final MappedRegion region;
     private final long pageSize;
     private final long heapStart;
     private final ReleaseAndReuse policy;
     private volatile Reclaimer reclaimer;
-    /** Where {@code top} and {@code dirtyUntil} are mirrored in the file's superblock; -1 when anonymous. */
-    private long persistedTop = -1;
-    private boolean hugePages;
     private final boolean checkOffsets;
 
-    private volatile MemorySegment mem;
-    private volatile long top;
-    private long dirtyUntil;
+    /** The region's memory as mapped; after construction, written only by {@link HeapMapping}. */
+    volatile MemorySegment mem;
+    /** The first offset past every block; after construction, written only by {@link HeapMapping}. */
+    volatile long top;
     private int generation;
 
     private final SmallBlocks small = new SmallBlocks(this);
-    private final LongStack[] freeLarge = new LongStack[64];
-
-    /** Bytes of large blocks handed out and not freed (slabs not counted: their small blocks are). */
-    private long largeBytesInUse;
-    /** Of those, the bytes of bucket arrays (live or retired): the table's share of a bound. */
-    private long arrayBytesInUse;
-    private final TreeMap<Long, Long> largeBytesByPages = new TreeMap<>();
+    private final HeapMapping mapping;
+    private final LargeBlocks large;
     private long retiredBytes;
 
     public EntryHeap(MappedRegion region, long heapStart, ReleasePolicy policy, boolean zeroOnReuse, boolean checkOffsets,
@@ -66,10 +56,11 @@ public final class EntryHeap {
         assert heapStart % pageSize == 0 : "heap must start on a page: " + heapStart;
         this.heapStart = heapStart;
         this.top = heapStart;
-        this.dirtyUntil = heapStart;
         this.policy = new ReleaseAndReuse(region, policy, zeroOnReuse, verifyReuse);
         this.checkOffsets = checkOffsets;
         this.mem = region.segment();
+        this.mapping = new HeapMapping(this, region, heapStart);
+        this.large = new LargeBlocks(this, mapping, this.policy, pageSize);
     }
 
     /** @return the region's memory as currently mapped; re-read after any allocation */
@@ -97,13 +88,13 @@ public final class EntryHeap {
         long block = payloadBytes + BlockHeader.SIZE;
         // Bucket arrays are always large: page-aligned, so an array's offset can be checked without a read.
         long payload = block <= SizeClasses.MAX_SMALL_BLOCK && kind != BlockHeader.BUCKETS
-                ? small.allocate(SizeClasses.classOf(block)) : allocateLarge(payloadBytes, true);
+                ? small.allocate(SizeClasses.classOf(block)) : large.allocate(payloadBytes, true);
         if (kind == BlockHeader.BUCKETS) {
-            arrayBytesInUse += SizeClasses.largeBytes(payloadBytes);
+            large.countArray(SizeClasses.largeBytes(payloadBytes));
         }
         MemorySegment m = mem;
-        m.set(INT, payload + BlockHeader.GENERATION, nextGeneration());
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, kind);
+        BlockHeader.setGeneration(m, payload, nextGeneration());
+        BlockHeader.setKind(m, payload, kind);
         return payload;
     }
 
@@ -115,53 +106,25 @@ public final class EntryHeap {
      */
     public synchronized void free(long payload) {
         MemorySegment m = mem;
-        int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        int sizeClass = BlockHeader.sizeClass(m, payload);
         if (HeapEvents.RETIRE.isEnabled()) {
             HeapEvents.Retire retire = new HeapEvents.Retire();
             retire.offset = payload;
             retire.bytes = capacity(payload) + BlockHeader.SIZE;
-            retire.kind = BlockHeader.kindName(m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND));
+            retire.kind = BlockHeader.kindName(BlockHeader.kind(m, payload));
             retire.commit();
         }
-        byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
-        m.set(INT, payload + BlockHeader.GENERATION, 0);
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
+        byte kind = BlockHeader.kind(m, payload);
+        BlockHeader.setGeneration(m, payload, 0);
+        BlockHeader.setKind(m, payload, BlockHeader.FREED);
         if (sizeClass == BlockHeader.LARGE_CLASS) {
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
-            long start = payload - BlockHeader.LARGE_PAYLOAD_OFFSET;
-            long bytes = pageSize << log2Pages;
-            largeBytesInUse -= bytes;
-            if (kind == BlockHeader.BUCKETS) {
-                arrayBytesInUse -= bytes;
-            }
-            largeBytesByPages.merge(bytes, -bytes, Long::sum);
-            retiredBytes += bytes;
-            giveBackLarge(start, log2Pages);
+            int log2Pages = BlockHeader.log2Pages(m, payload);
+            retiredBytes += pageSize << log2Pages;
+            large.free(payload - BlockHeader.LARGE_PAYLOAD_OFFSET, log2Pages, kind);
         } else {
             retiredBytes += SizeClasses.size(sizeClass);
             small.free(payload, sizeClass);
         }
-    }
-
-    /**
-     * Releases a free large block with the policy and lists it for reuse. Recovery walks the heap block
-     * by block, so in a file a released block must still say its size: its header is written again.
-     */
-    private void giveBackLarge(long start, int log2Pages) {
-        policy.release(start, pageSize << log2Pages);
-        if (persistedTop >= 0) {
-            writeLargeHeader(start, log2Pages, BlockHeader.FREED);
-        }
-        largeStack(log2Pages).push(start);
-    }
-
-    /** Hands a slab whose blocks are all free to the release policy, as a free large block. */
-    void releaseSlab(long slab) {
-        MemorySegment m = mem;
-        int log2Pages = m.get(ValueLayout.JAVA_SHORT, slab + BlockHeader.LOG2_PAGES);
-        m.set(INT, slab + BlockHeader.GENERATION, 0);
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.FREED);
-        giveBackLarge(slab - BlockHeader.LARGE_PAYLOAD_OFFSET, log2Pages);
     }
 
     /** @return slabs given back to the release policy since the store opened */
@@ -186,7 +149,7 @@ public final class EntryHeap {
      */
     public void retire(long payload) {
         MemorySegment m = mem;
-        m.set(INT, payload + BlockHeader.GENERATION, m.get(INT, payload + BlockHeader.GENERATION) | RETIRED);
+        BlockHeader.setGeneration(m, payload, BlockHeader.generation(m, payload) | RETIRED);
         Reclaimer r = reclaimer;
         if (r == null) {
             free(payload);
@@ -195,33 +158,9 @@ public final class EntryHeap {
         }
     }
 
-    private void setTop(long value) {
-        top = value;
-        if (persistedTop >= 0) {
-            mem.set(LONG, persistedTop, value);
-        }
-    }
-
-    private void setDirtyUntil(long value) {
-        dirtyUntil = value;
-        if (persistedTop >= 0) {
-            mem.set(LONG, persistedTop + Long.BYTES, value);
-        }
-    }
-
-    private void writeLargeHeader(long start, int log2Pages, byte kind) {
-        long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-        MemorySegment m = mem;
-        m.set(INT, payload + BlockHeader.GENERATION, 0);
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, kind);
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
-        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
-    }
-
     /** Sets the bounds a reopened file recorded, before anything in the heap is followed. */
     public synchronized void restoreBounds(long restoredTop, long restoredDirtyUntil) {
-        top = restoredTop;
-        dirtyUntil = restoredDirtyUntil;
+        mapping.restoreBounds(restoredTop, restoredDirtyUntil);
     }
 
     /**
@@ -229,9 +168,7 @@ public final class EntryHeap {
      * superblock) from now on.
      */
     public void persistTopAt(long offset) {
-        persistedTop = offset;
-        setTop(top);
-        setDirtyUntil(dirtyUntil);
+        mapping.persistTopAt(offset);
     }
 
     /**
@@ -248,49 +185,20 @@ public final class EntryHeap {
     /** For a rebuild: forgets every block and count, keeping {@code top}. */
     void forgetBooks(int maxGeneration) {
         generation = Math.max(generation, maxGeneration & ~RETIRED);
-        largeBytesInUse = 0;
-        arrayBytesInUse = 0;
+        large.forget();
         small.forget();
-        forgetFreeLarge();
-        largeBytesByPages.clear();
-    }
-
-    /** For a rebuild: counts a large block a segment reaches. */
-    void countReached(long bytes, byte kind) {
-        largeBytesInUse += bytes;
-        if (kind == BlockHeader.BUCKETS) {
-            arrayBytesInUse += bytes;
-        }
-        largeBytesByPages.merge(bytes, bytes, Long::sum);
-    }
-
-    /** Frees a large block nothing reaches, on open: released (or zeroed), so it reads as zeros whatever a crash left. */
-    void freeUnreached(long start, long bytes, int log2Pages) {
-        policy.release(start, bytes);
-        if (!policy.policyZeroes) {
-            mem.asSlice(start, bytes).fill((byte) 0);
-        }
-        listFreeLarge(start, log2Pages);
-    }
-
-    /** Writes a free large block's header and lists it for reuse. */
-    void listFreeLarge(long start, int log2Pages) {
-        writeLargeHeader(start, log2Pages, BlockHeader.FREED);
-        largeStack(log2Pages).push(start);
-    }
-
-    void forgetFreeLarge() {
-        java.util.Arrays.fill(freeLarge, null);
-    }
-
-    /** Takes the free run {@code [newTop, top)} off the heap; its bytes may be dirty when handed out again. */
-    void lowerTop(long newTop) {
-        setDirtyUntil(Math.max(dirtyUntil, top));
-        setTop(newTop);
     }
 
     SmallBlocks small() {
         return small;
+    }
+
+    LargeBlocks large() {
+        return large;
+    }
+
+    HeapMapping mapping() {
+        return mapping;
     }
 
     /** @return the reachability index of the block starting at {@code blockStart} */
@@ -304,7 +212,7 @@ public final class EntryHeap {
 
     /** @return the start of the block whose payload is at {@code payload} */
     public long blockStart(long payload) {
-        int sizeClass = mem.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        int sizeClass = BlockHeader.sizeClass(mem, payload);
         return sizeClass == BlockHeader.LARGE_CLASS ? payload - BlockHeader.LARGE_PAYLOAD_OFFSET
                 : payload - BlockHeader.SIZE;
     }
@@ -316,15 +224,15 @@ public final class EntryHeap {
 
     /** @return the generation stamp of the block at {@code payload}; 0 once it is freed */
     public int generation(long payload) {
-        return mem.get(INT, payload + BlockHeader.GENERATION);
+        return BlockHeader.generation(mem, payload);
     }
 
     /** @return the payload capacity of the block at {@code payload}, read from its header */
     public long capacity(long payload) {
         MemorySegment m = mem;
-        int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+        int sizeClass = BlockHeader.sizeClass(m, payload);
         if (sizeClass == BlockHeader.LARGE_CLASS) {
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            int log2Pages = BlockHeader.log2Pages(m, payload);
             return (log2Pages < 0 || log2Pages > BlockHeader.MAX_LOG2_PAGES) ? -1 : (pageSize << log2Pages) - BlockHeader.LARGE_PAYLOAD_OFFSET;
         }
         return sizeClass < SizeClasses.COUNT ? SizeClasses.size(sizeClass) - BlockHeader.SIZE : -1;
@@ -348,8 +256,7 @@ public final class EntryHeap {
      */
     public boolean isBlock(MemorySegment m, long payload, byte kind) {
         return payload >= heapStart + BlockHeader.SIZE && payload < Math.min(top, m.byteSize()) && (payload & 7) == 0
-                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == kind
-                && m.get(INT, payload + BlockHeader.GENERATION) != 0;
+                && BlockHeader.kind(m, payload) == kind && BlockHeader.generation(m, payload) != 0;
     }
 
     /** @return "[start, top)" of the heap, for error messages */
@@ -369,20 +276,16 @@ public final class EntryHeap {
         // Crash-ordered: the file must never record a top over a heap the policy has already wiped
         // (a walk of it would find no block headers and refuse the file). So: mark the old heap as
         // possibly holding old bytes, record the empty heap, and only then release it.
-        setDirtyUntil(Math.max(dirtyUntil, top));
-        setTop(heapStart);
+        mapping.lowerTop(heapStart);
         if (used > 0) {
             policy.release(heapStart, used);
         }
         if (policy.policyZeroes) {
-            setDirtyUntil(heapStart);
+            mapping.setDirtyUntil(heapStart);
         }
-        retiredBytes += largeBytesInUse + small.bytesInUse();
-        largeBytesInUse = 0;
-        arrayBytesInUse = 0;
+        retiredBytes += large.bytesInUse() + small.bytesInUse();
+        large.forget();
         small.forget();
-        java.util.Arrays.fill(freeLarge, null);
-        largeBytesByPages.clear();
     }
 
     /** @return nanoseconds spent inside release-policy calls */
@@ -392,12 +295,7 @@ public final class EntryHeap {
 
     /** Advises transparent huge pages (MADV_HUGEPAGE) for the heap, now and as the mapping grows. */
     public synchronized void adviseHugePages() {
-        hugePages = true;
-        try {
-            region.adviseHugePages(heapStart, region.size() - heapStart);
-        } catch (NativeCallException e) {
-            throw NativeFailure.of("cannot advise huge pages for the store's heap", e);
-        }
+        mapping.adviseHugePages(heapStart);
     }
 
     /** @return non-zero bytes found in reused blocks as they were handed out (checking mode only) */
@@ -406,12 +304,12 @@ public final class EntryHeap {
     }
 
     public synchronized long bytesInUse() {
-        return largeBytesInUse + small.bytesInUse();
+        return large.bytesInUse() + small.bytesInUse();
     }
 
     /** @return bytes in use by everything but bucket arrays: entries, overflow buckets (what eviction frees) */
     public synchronized long entryBytesInUse() {
-        return largeBytesInUse + small.bytesInUse() - arrayBytesInUse;
+        return large.bytesInUse() + small.bytesInUse() - large.arrayBytesInUse();
     }
 
     public synchronized long retiredBytes() {
@@ -425,18 +323,14 @@ public final class EntryHeap {
     public synchronized Map<Long, Long> bytesBySizeClass() {
         TreeMap<Long, Long> out = new TreeMap<>();
         small.bytesBySize(out);
-        largeBytesByPages.forEach((size, bytes) -> {
-            if (bytes != 0) {
-                out.put(size, bytes);
-            }
-        });
+        large.bytesBySize(out);
         return out;
     }
 
     /** A large block for a slab, stamped with a fresh generation; {@link SmallBlocks} writes the rest. */
     long allocateSlabBlock(long payloadBytes) {
-        long slab = allocateLarge(payloadBytes, false);
-        mem.set(INT, slab + BlockHeader.GENERATION, nextGeneration());
+        long slab = large.allocate(payloadBytes, false);
+        BlockHeader.setGeneration(mem, slab, nextGeneration());
         return slab;
     }
 
@@ -459,80 +353,19 @@ public final class EntryHeap {
         return "heap " + range() + " (" + region + ")";
     }
 
-    private long allocateLarge(long payloadBytes, boolean counted) {
-        int log2Pages = SizeClasses.largeLog2Pages(payloadBytes);
-        long bytes = pageSize << log2Pages;
-        LongStack stack = largeStack(log2Pages);
-        long start;
-        if (!stack.isEmpty()) {
-            start = stack.pop();
-            if (policy.zeroOnReuse && !policy.policyZeroes) {
-                // Around the header, not over it: a crash mid-fill must leave the block's size readable.
-                long header = start + BlockHeader.LARGE_PAYLOAD_OFFSET - BlockHeader.SIZE;
-                mem.asSlice(start, header - start).fill((byte) 0);
-                mem.asSlice(header + BlockHeader.SIZE, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET).fill((byte) 0);
-            }
-            policy.check(mem, start + BlockHeader.LARGE_PAYLOAD_OFFSET, bytes - BlockHeader.LARGE_PAYLOAD_OFFSET);
-        } else {
-            start = top;
-            try {
-                ensureMapped(start + bytes);
-            } catch (io.hmapstore.StoreFullException full) {
-                // At the bound: gather the free space (merging freed blocks, lowering top) and try once more.
-                defragment();
-                if (!largeStack(log2Pages).isEmpty()) {
-                    return allocateLarge(payloadBytes, counted);
-                }
-                start = top;
-                ensureMapped(start + bytes);
-            }
-            if (start < dirtyUntil) {
-                long dirty = Math.min(bytes, dirtyUntil - start);
-                if (policy.zeroOnReuse) {
-                    mem.asSlice(start, dirty).fill((byte) 0);
-                }
-                policy.check(mem, start + BlockHeader.LARGE_PAYLOAD_OFFSET, dirty - BlockHeader.LARGE_PAYLOAD_OFFSET);
-            }
-        }
-        if (counted) {
-            // A slab is not counted itself: the small blocks carved from it are.
-            largeBytesInUse += bytes;
-            largeBytesByPages.merge(bytes, bytes, Long::sum);
-        }
-        long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-        MemorySegment m = mem;
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) BlockHeader.LARGE_CLASS);
-        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES, (short) log2Pages);
-        if (start + bytes > top) {
-            // Recorded once the block's header says its size (a walk of the heap up to top must find
-            // a header on every block) and before the block is used (so recovery never misses a
-            // block that holds data); the fences keep the JIT from reordering those stores.
-            java.lang.invoke.VarHandle.storeStoreFence();
-            setTop(start + bytes);
-            java.lang.invoke.VarHandle.storeStoreFence();
-        }
-        return payload;
-    }
-
-    /**
-     * Bytes at the end of the reserved range that only {@linkplain #allocateUrgent urgent} allocations
-     * may use: an evacuation that has begun must be able to finish, or entries would be stranded.
-     */
-    private long reserve = DEFAULT_RESERVE;
     /** The urgent reserve of a store without a byte bound; a bounded store's is planned (the store's {@code MemoryPlan}). */
     public static final long DEFAULT_RESERVE = 1 << 20;
-    private boolean urgent;
 
     /**
      * {@link #allocate} for work that must not fail halfway (an evacuation's overflow buckets,
-     * recovery): it may use the last {@link #reserve} bytes of the range that ordinary writes may not.
+     * recovery): it may use the last bytes of the range, the urgent reserve, that ordinary writes may not.
      */
     public synchronized long allocateUrgent(long payloadBytes, byte kind) {
-        urgent = true;
+        mapping.setUrgent(true);
         try {
             return allocate(payloadBytes, kind);
         } finally {
-            urgent = false;
+            mapping.setUrgent(false);
         }
     }
 
@@ -555,38 +388,12 @@ public final class EntryHeap {
         }
     }
 
-    private void ensureMapped(long end) {
-        if (end <= region.size()) {
-            return;
-        }
-        long limit = urgent ? region.maxSize() : region.maxSize() - reserve;
-        if (end > limit) {
-            throw new io.hmapstore.StoreFullException("store is full: needs " + end + " bytes mapped, its bound is "
-                    + region.maxSize() + " (less " + (urgent ? 0 : reserve) + " kept for finishing a growth);"
-                    + " open it with a larger reserveBytes or maxBytes");
-        }
-        // Grow geometrically so a growing table maps new memory O(log n) times, not once per block.
-        long target = Math.max(end, Math.min(region.maxSize(), region.size() * 2));
-        target = (target + pageSize - 1) / pageSize * pageSize;
-        long before = region.size();
-        try {
-            region.grow(Math.min(target, region.maxSize()));
-            mem = region.segment();
-            if (hugePages) {
-                region.adviseHugePages(before, region.size() - before);
-            }
-        } catch (NativeCallException e) {
-            throw NativeFailure.of("cannot grow the store's mapping from " + before + " to "
-                    + Math.min(target, region.maxSize()) + " bytes", e);
-        }
-    }
-
     /**
      * Sets the bytes at the end of the range kept for urgent allocations: a bounded store's plan takes
      * them out of the bound up front.
      */
     public synchronized void reserveUrgentBytes(long bytes) {
-        reserve = bytes;
+        mapping.reserveUrgentBytes(bytes);
     }
 
     /**
@@ -599,8 +406,7 @@ public final class EntryHeap {
     public synchronized long tryAllocateArray(long payloadBytes) {
         long bytes = SizeClasses.largeBytes(payloadBytes);
         int log2Pages = Long.numberOfTrailingZeros(bytes / pageSize);
-        LongStack free = freeLarge[log2Pages];
-        if ((free == null || free.isEmpty()) && top + bytes > region.maxSize() - reserve) {
+        if (!large.hasFree(log2Pages) && !mapping.fitsBelowReserve(top + bytes)) {
             return 0;
         }
         return allocate(payloadBytes, BlockHeader.BUCKETS);
@@ -609,15 +415,6 @@ public final class EntryHeap {
     /** Gathers a full bounded heap's free space ({@link HeapWalks#defragment}). */
     public synchronized void defragment() {
         HeapWalks.defragment(this);
-    }
-
-    private LongStack largeStack(int log2Pages) {
-        LongStack s = freeLarge[log2Pages];
-        if (s == null) {
-            s = new LongStack();
-            freeLarge[log2Pages] = s;
-        }
-        return s;
     }
 
     /** Set in a generation when its block is retired; live generations stay below it. */

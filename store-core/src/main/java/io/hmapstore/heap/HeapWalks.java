@@ -2,7 +2,6 @@ package io.hmapstore.heap;
 
 import io.hmapstore.CorruptedStoreException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
 
 /**
@@ -12,8 +11,6 @@ import java.util.BitSet;
  * Both run with the heap's monitor held ({@link EntryHeap#rebuild}, {@link EntryHeap#defragment}).
  */
 final class HeapWalks {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-
     private HeapWalks() {
     }
 
@@ -32,11 +29,11 @@ final class HeapWalks {
         long start = heap.heapStart();
         while (start < heap.top()) {
             long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
-            int sizeClass = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF;
+            int log2Pages = BlockHeader.log2Pages(m, payload);
+            int sizeClass = BlockHeader.sizeClass(m, payload);
             long bytes = spans(log2Pages, pageSize);
             boolean reached = reachable.get(heap.granule(start));
-            if (m.get(LONG, payload - BlockHeader.SIZE) == 0 && !reached) {
+            if (BlockHeader.isWhollyZero(m, payload) && !reached) {
                 // A header wiped whole: a crash between releasing a freed block (PUNCH_HOLE reads as
                 // zeros) and rewriting its header. Every page of such a block reads as zeros, so
                 // each is taken as a free one-page block.
@@ -49,7 +46,7 @@ final class HeapWalks {
                         + " has no sound large-block header (class " + sizeClass + ", log2 pages " + log2Pages
                         + ") within " + heap.where());
             }
-            byte kind = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND);
+            byte kind = BlockHeader.kind(m, payload);
             if (kind == BlockHeader.SLAB) {
                 if (bytes != SmallBlocks.SLAB_BYTES || reached) {
                     // Carving it would write free-block headers over whatever it really is.
@@ -59,12 +56,12 @@ final class HeapWalks {
                             + heap.where());
                 }
                 if (!heap.small().rebuild(m, start, reachable)) {
-                    heap.freeUnreached(start, bytes, log2Pages);
+                    heap.large().freeUnreached(start, bytes, log2Pages);
                 }
             } else if (reached) {
-                heap.countReached(bytes, kind);
+                heap.large().countReached(bytes, kind);
             } else {
-                heap.freeUnreached(start, bytes, log2Pages);
+                heap.large().freeUnreached(start, bytes, log2Pages);
             }
             start += bytes;
         }
@@ -81,19 +78,19 @@ final class HeapWalks {
      */
     static void defragment(EntryHeap heap) {
         heap.small().sweep(true);
-        heap.forgetFreeLarge();
+        heap.large().forgetFree();
         MemorySegment m = heap.mem();
         long runStart = -1;
         long start = heap.heapStart();
         while (start < heap.top()) {
             long payload = start + BlockHeader.LARGE_PAYLOAD_OFFSET;
-            int log2Pages = m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.LOG2_PAGES);
+            int log2Pages = BlockHeader.log2Pages(m, payload);
             long bytes = spans(log2Pages, heap.pageSize());
             if (bytes < 0 || start + bytes > heap.top()) {
                 throw new CorruptedStoreException("entry heap: block at 0x" + Long.toHexString(start)
                         + " says it spans 2^" + log2Pages + " pages, past the " + heap.where());
             }
-            boolean free = m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED;
+            boolean free = BlockHeader.kind(m, payload) == BlockHeader.FREED;
             if (free && runStart < 0) {
                 runStart = start;
             } else if (!free && runStart >= 0) {
@@ -103,7 +100,7 @@ final class HeapWalks {
             start += bytes;
         }
         if (runStart >= 0) {
-            heap.lowerTop(runStart);
+            heap.mapping().lowerTop(runStart);
         }
     }
 
@@ -120,7 +117,7 @@ final class HeapWalks {
             at += pageSize << log2;
         }
         for (int i = n - 1; i >= 0; i--) {
-            heap.listFreeLarge(starts[i], log2s[i]);
+            heap.large().listFree(starts[i], log2s[i]);
         }
     }
 

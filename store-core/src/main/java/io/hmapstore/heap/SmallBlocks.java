@@ -28,7 +28,6 @@ public final class SmallBlocks {
     /** No sweep before this many small bytes are free: four slabs' worth. */
     private static final long SWEEP_FLOOR = 4 * SLAB_BYTES;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
     private final EntryHeap heap;
     private final long[] freeList = new long[SizeClasses.COUNT];
@@ -76,9 +75,8 @@ public final class SmallBlocks {
         inUse(sizeClass, size);
         long payload = block + BlockHeader.SIZE;
         MemorySegment m = heap.mem();
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
-        m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
-                (short) ((block - carving[sizeClass]) / SizeClasses.GRANULE));
+        BlockHeader.setSizeClass(m, payload, sizeClass);
+        BlockHeader.setSlabGranules(m, payload, (block - carving[sizeClass]) / SizeClasses.GRANULE);
         return payload;
     }
 
@@ -102,8 +100,8 @@ public final class SmallBlocks {
     private void newSlab(int sizeClass) {
         long slab = heap.allocateSlabBlock(SLAB_BYTES - BlockHeader.LARGE_PAYLOAD_OFFSET);
         MemorySegment m = heap.mem();
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND, BlockHeader.SLAB);
-        m.set(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS, (byte) sizeClass);
+        BlockHeader.setKind(m, slab, BlockHeader.SLAB);
+        BlockHeader.setSlabClass(m, slab, sizeClass);
         cursor[sizeClass] = slab;
         limit[sizeClass] = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
         carving[sizeClass] = slab;
@@ -122,7 +120,7 @@ public final class SmallBlocks {
         freeBytes -= size;
         heap.prepareReused(payload, size - BlockHeader.SIZE);
         inUse(sizeClass, size);
-        m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+        BlockHeader.setSizeClass(m, payload, sizeClass);
         return payload;
     }
 
@@ -132,8 +130,7 @@ public final class SmallBlocks {
         }
         MemorySegment m = heap.mem();
         return payload >= heap.heapStart() + BlockHeader.SIZE && payload < heap.top() && (payload & 7) == 0
-                && m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND) == BlockHeader.FREED
-                && (m.get(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS) & 0xFF) == sizeClass;
+                && BlockHeader.kind(m, payload) == BlockHeader.FREED && BlockHeader.sizeClass(m, payload) == sizeClass;
     }
 
     /**
@@ -147,7 +144,7 @@ public final class SmallBlocks {
         MemorySegment m = heap.mem();
         int n = slabs.size();
         for (int i = 0; i < n; i++) {
-            m.set(INT, slabs.get(i) + BlockHeader.SLAB_FREE_BLOCKS, 0);
+            BlockHeader.setSlabFreeBlocks(m, slabs.get(i), 0);
         }
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             long most = (long) n * blocksPerSlab(c);
@@ -160,7 +157,7 @@ public final class SmallBlocks {
                             + " in " + heap.where());
                 }
                 long slab = slabOf(m, p, c);
-                m.set(INT, slab + BlockHeader.SLAB_FREE_BLOCKS, m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS) + 1);
+                BlockHeader.setSlabFreeBlocks(m, slab, BlockHeader.slabFreeBlocks(m, slab) + 1);
             }
         }
         for (int c = 0; c < SizeClasses.COUNT; c++) {
@@ -188,14 +185,14 @@ public final class SmallBlocks {
         int kept = 0;
         for (int i = 0; i < n; i++) {
             long slab = slabs.get(i);
-            int c = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF;
+            int c = BlockHeader.slabClass(m, slab);
             if (isWhollyFree(m, slab, c, withCarving)) {
                 if (slab == carving[c]) {
                     cursor[c] = 0;
                     limit[c] = 0;
                     carving[c] = 0;
                 }
-                heap.releaseSlab(slab);
+                heap.large().releaseSlab(slab);
                 slabsReleased++;
             } else {
                 slabs.set(kept++, slab);
@@ -206,7 +203,7 @@ public final class SmallBlocks {
     }
 
     private boolean isWhollyFree(MemorySegment m, long slab, int sizeClass, boolean withCarving) {
-        int free = m.get(INT, slab + BlockHeader.SLAB_FREE_BLOCKS);
+        int free = BlockHeader.slabFreeBlocks(m, slab);
         if (slab != carving[sizeClass]) {
             return free == blocksPerSlab(sizeClass);
         }
@@ -223,11 +220,10 @@ public final class SmallBlocks {
      */
     private long slabOf(MemorySegment m, long payload, int sizeClass) {
         long block = payload - BlockHeader.SIZE;
-        long slab = block - SizeClasses.GRANULE * (m.get(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES) & 0xFFFF);
+        long slab = block - SizeClasses.GRANULE * BlockHeader.slabGranules(m, payload);
         if (slab < heap.heapStart() + BlockHeader.LARGE_PAYLOAD_OFFSET
                 || (slab - BlockHeader.LARGE_PAYLOAD_OFFSET - heap.heapStart()) % heap.pageSize() != 0
-                || m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.KIND) != BlockHeader.SLAB
-                || (m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.SLAB_CLASS) & 0xFF) != sizeClass) {
+                || BlockHeader.kind(m, slab) != BlockHeader.SLAB || BlockHeader.slabClass(m, slab) != sizeClass) {
             throw new CorruptedStoreException("entry heap: small block 0x" + Long.toHexString(block) + " of size class "
                     + SizeClasses.size(sizeClass) + " names 0x" + Long.toHexString(slab - BlockHeader.LARGE_PAYLOAD_OFFSET)
                     + " as its slab, which is not a slab of that class; " + heap.where());
@@ -241,8 +237,7 @@ public final class SmallBlocks {
      * @return false, listing nothing, when no block of it is reached: the caller frees it whole
      */
     boolean rebuild(MemorySegment m, long slab, BitSet reachable) {
-        int sizeClass = m.get(ValueLayout.JAVA_BYTE, slab + BlockHeader.LARGE_PAYLOAD_OFFSET + BlockHeader.SLAB_CLASS)
-                & 0xFF;
+        int sizeClass = BlockHeader.slabClass(m, slab + BlockHeader.LARGE_PAYLOAD_OFFSET);
         if (sizeClass >= SizeClasses.COUNT) {
             throw new CorruptedStoreException("entry heap: slab at 0x" + Long.toHexString(slab) + " names size class "
                     + sizeClass + "; there are " + SizeClasses.COUNT + " (" + heap.where() + ")");
@@ -262,14 +257,13 @@ public final class SmallBlocks {
         for (long block = first; block + size <= end; block += size) {
             long payload = block + BlockHeader.SIZE;
             // Written afresh for every block: files from before slabs were given back lack it.
-            m.set(ValueLayout.JAVA_SHORT, payload + BlockHeader.SLAB_GRANULES,
-                    (short) ((block - first) / SizeClasses.GRANULE));
+            BlockHeader.setSlabGranules(m, payload, (block - first) / SizeClasses.GRANULE);
             if (reachable.get(heap.granule(block))) {
                 inUse(sizeClass, size);
             } else {
-                m.set(INT, payload + BlockHeader.GENERATION, 0);
-                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.KIND, BlockHeader.FREED);
-                m.set(ValueLayout.JAVA_BYTE, payload + BlockHeader.SIZE_CLASS, (byte) sizeClass);
+                BlockHeader.setGeneration(m, payload, 0);
+                BlockHeader.setKind(m, payload, BlockHeader.FREED);
+                BlockHeader.setSizeClass(m, payload, sizeClass);
                 m.set(LONG, payload, freeList[sizeClass]);
                 freeList[sizeClass] = payload;
                 freeBytes += size;

@@ -91,7 +91,7 @@ final class CacheBounds {
             for (int s = 0; s < table.segments; s++) {
                 int seg = s;
                 for (long cursor = 0; cursor != HashTable.DONE; ) {
-                    cursor = table.collect(seg, cursor, slot -> eviction.inserted(table.hashOf(seg, slot)));
+                    cursor = table.collect(seg, cursor, slot -> eviction.inserted(table.slots.hashOf(seg, slot)));
                 }
             }
             evictWhileOver();
@@ -106,11 +106,11 @@ final class CacheBounds {
      */
     long lookup(int seg, long hash, MemorySegment key, long keyLength, long keyBits) {
         long slot = table.find(seg, hash, key, 0, keyLength, keyBits);
-        if (slot >= 0 && expiring && table.expired(slot, clock.getAsLong())) {
+        if (slot >= 0 && expiring && table.slots.expired(slot, clock.getAsLong())) {
             slot = -1;
         }
         if (slot >= 0 && eviction != null) {
-            table.touch(slot);
+            table.slots.touch(slot);
         }
         countLookup(slot >= 0);
         return slot;
@@ -135,13 +135,13 @@ final class CacheBounds {
 
     /** @return whether the entry in {@code slot} has expired (false in a store that does not expire) */
     boolean expired(long slot) {
-        return expiring && table.expired(slot, clock.getAsLong());
+        return expiring && table.slots.expired(slot, clock.getAsLong());
     }
 
     /** In a write section: the key's slot, or -1 if absent or expired (an expired entry is removed). */
     long liveSlot(int seg, long hash, long slot) {
-        if (slot >= 0 && expiring && table.expired(slot, clock.getAsLong())) {
-            table.removeByHash(seg, hash);
+        if (slot >= 0 && expiring && table.slots.expired(slot, clock.getAsLong())) {
+            table.writes.removeByHash(seg, hash);
             expiredOne();
             return -1;
         }
@@ -190,7 +190,7 @@ final class CacheBounds {
         access.checkOpen();
         long now = clock.getAsLong();
         long[] n = {0};
-        HashTable.SlotSink counter = slot -> n[0] += table.expired(slot, now) ? 0 : 1;
+        HashTable.SlotSink counter = slot -> n[0] += table.slots.expired(slot, now) ? 0 : 1;
         for (int s = 0; s < table.segments; s++) {
             long stamp = access.enterRead(s);
             try {
@@ -271,14 +271,14 @@ final class CacheBounds {
             if (slot < 0) {
                 return true;
             }
-            if (expiring && table.expired(slot, clock.getAsLong())) {
-                table.removeByHash(seg, hash);
+            if (expiring && table.slots.expired(slot, clock.getAsLong())) {
+                table.writes.removeByHash(seg, hash);
                 expiredOne();
                 return true;
             }
-            int frequency = table.frequency(slot);
+            int frequency = table.slots.frequency(slot);
             if (frequency > 0) {
-                table.frequency(slot, fromSmall ? 0 : frequency - 1);
+                table.slots.frequency(slot, fromSmall ? 0 : frequency - 1);
                 if (fromSmall) {
                     eviction.promote(hash);
                 } else {
@@ -286,7 +286,7 @@ final class CacheBounds {
                 }
                 return true;
             }
-            table.removeByHash(seg, hash);
+            table.writes.removeByHash(seg, hash);
             if (fromSmall) {
                 eviction.remember(hash);
             }

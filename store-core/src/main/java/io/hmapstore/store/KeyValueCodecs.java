@@ -5,6 +5,7 @@ import io.hmapstore.Codecs;
 import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.table.EntryLayout;
 import io.hmapstore.table.HashTable;
+import io.hmapstore.table.TableWrites;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.BufferOverflowException;
@@ -96,9 +97,9 @@ final class KeyValueCodecs<K, V> {
 
     /**
      * A boxed value. Longs travel as bits; any other codec encodes straight into the slot or entry
-     * the table gives it ({@link HashTable.ValueWriter}), so no intermediate array is made.
+     * the table gives it ({@link TableWrites.ValueWriter}), so no intermediate array is made.
      */
-    static final class Value<V> implements HashTable.ValueWriter {
+    static final class Value<V> implements TableWrites.ValueWriter {
         final V value;
         final long length;
         final long bits;
@@ -130,7 +131,7 @@ final class KeyValueCodecs<K, V> {
             }
         }
 
-        HashTable.ValueWriter writer() {
+        TableWrites.ValueWriter writer() {
             return longValues ? null : this;
         }
     }
@@ -168,18 +169,18 @@ final class KeyValueCodecs<K, V> {
     }
 
     V decodeValue(int seg, long slot) {
-        long offset = table.valueOffset(seg, slot);
+        long offset = table.slots.valueOffset(seg, slot);
         MemorySegment m = heap.mem();
         if (longValues) {
             @SuppressWarnings("unchecked")
             V v = (V) Long.valueOf(m.get(LONG, offset));
             return v;
         }
-        return values.decode(m, offset, table.valueLength(seg, slot));
+        return values.decode(m, offset, table.slots.valueLength(seg, slot));
     }
 
     K decodeKey(int seg, long slot) {
-        return keys.decode(heap.mem(), table.keyOffset(seg, slot), table.keyLength(seg, slot));
+        return keys.decode(heap.mem(), table.slots.keyOffset(seg, slot), table.slots.keyLength(seg, slot));
     }
 
     static boolean valueEquals(Object a, Object b) {

@@ -135,17 +135,17 @@ final class PrimitiveReads {
         long keyLength = key == null ? Long.BYTES : key.byteSize();
         long slot = bounds.lookup(seg, hash, key, keyLength, keyBits);
         if (out == null) {
-            return slot < 0 ? absent : heap.mem().get(LONG, table.valueOffset(seg, slot));
+            return slot < 0 ? absent : heap.mem().get(LONG, table.slots.valueOffset(seg, slot));
         }
         if (slot < 0) {
             return 0;
         }
-        long length = table.valueLength(seg, slot);
+        long length = table.slots.valueLength(seg, slot);
         if (length > out.byteSize()) {
             throw new IndexOutOfBoundsException("valueOut holds " + out.byteSize() + " bytes; the value is " + length
                     + " bytes");
         }
-        MemorySegment.copy(heap.mem(), table.valueOffset(seg, slot), out, 0, length);
+        MemorySegment.copy(heap.mem(), table.slots.valueOffset(seg, slot), out, 0, length);
         return 1;
     }
 }

@@ -69,7 +69,7 @@ final class SegmentWrites {
      * @return {@link CacheBounds#INSERTED} if the key was new, else 0
      */
     int put(Key k, Value<?> v, long deadline) {
-        boolean updated = table.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, null, 0, v.length, v.bits,
+        boolean updated = table.writes.put(k.seg, k.hash, k.bytes, 0, k.length, k.bits, null, 0, v.length, v.bits,
                 v.writer(), deadline);
         bounds.puts.increment(k.seg);
         return updated ? 0 : CacheBounds.INSERTED;
@@ -93,10 +93,10 @@ final class SegmentWrites {
                     bounds.liveSlot(seg, hash, table.find(seg, hash, key, 0, keyLength, keyBits));
                 }
                 if (remove) {
-                    result = table.remove(seg, hash, key, 0, keyLength, keyBits);
+                    result = table.writes.remove(seg, hash, key, 0, keyLength, keyBits);
                     effect = result ? CacheBounds.REMOVED : 0;
                 } else {
-                    effect = table.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
+                    effect = table.writes.put(seg, hash, key, 0, keyLength, keyBits, value, 0, valueLength, valueBits,
                             bounds.deadline()) ? 0 : CacheBounds.INSERTED;
                     bounds.puts.increment(seg);
                 }

@@ -39,16 +39,34 @@ final class SlotView implements ValueView {
     }
 
     /**
+     * {@code OffHeapMap.view(key)}: a view of the key's value, or null if it is absent or expired. The slot
+     * is found and the view stamped inside the segment's read section.
+     */
+    static SlotView find(KeyValueCodecs.Key k, SegmentAccess access, HashTable table, EntryHeap heap,
+            CacheBounds bounds, boolean staleCheck) {
+        long stamp = access.enterRead(k.seg);
+        try {
+            long slot = k.find();
+            if (slot < 0 || bounds.expired(slot)) {
+                return null;
+            }
+            return of(access, table, heap, staleCheck, k.seg, slot);
+        } finally {
+            access.exitRead(k.seg, stamp);
+        }
+    }
+
+    /**
      * A view of the value in {@code slot}; called inside the segment's read section.
      *
      * @return the view, stamped with the generation of what it points at
      */
     static SlotView of(SegmentAccess access, HashTable table, EntryHeap heap, boolean staleCheck, int seg,
             long slot) {
-        long entry = table.entryOf(seg, slot);
+        long entry = table.slots.entryOf(seg, slot);
         long held = entry != 0 && !table.valueInline ? heap.generation(entry) : table.generation(seg);
-        return new SlotView(access, table, heap, staleCheck, seg, table.valueOffset(seg, slot),
-                table.valueLength(seg, slot), table.valueInline ? 0 : entry, held);
+        return new SlotView(access, table, heap, staleCheck, seg, table.slots.valueOffset(seg, slot),
+                table.slots.valueLength(seg, slot), table.valueInline ? 0 : entry, held);
     }
 
     private long current() {

@@ -111,7 +111,7 @@ final class StoreEntrySet<K, V> extends AbstractSet<Entry<K, V>> {
                 step.clear();
                 long now = bounds.expiring ? bounds.clock.getAsLong() : 0;
                 return table.collect(s, from, slot -> {
-                    if (!(bounds.expiring && table.expired(slot, now))) {
+                    if (!(bounds.expiring && table.slots.expired(slot, now))) {
                         step.add(new CopiedEntry(codecs.decodeKey(s, slot), codecs.decodeValue(s, slot)));
                     }
                 });

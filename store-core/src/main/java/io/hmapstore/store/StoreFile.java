@@ -4,8 +4,10 @@ import io.hmapstore.Codec;
 import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.StoreException;
 import io.hmapstore.heap.EntryHeap;
+import io.hmapstore.heap.NativeFailure;
 import io.hmapstore.heap.SmallBlocks;
 import io.hmapstore.memory.MappedRegion;
+import io.hmapstore.memory.NativeCallException;
 import io.hmapstore.table.HashTable;
 import io.hmapstore.table.SegmentHeader;
 import java.io.IOException;
@@ -369,6 +371,38 @@ final class StoreFile implements AutoCloseable {
             // The channel's close below drops the lock anyway.
         }
         closeQuietly(lockChannel);
+    }
+
+    /**
+     * Makes a store's memory durable (msync); a failed call is wrapped as every native failure is.
+     *
+     * @param path the store's file, or null for an anonymous store (named in the message only)
+     */
+    static void sync(MappedRegion region, Path path) {
+        try {
+            region.sync();
+        } catch (NativeCallException e) {
+            throw NativeFailure.of("cannot sync the store" + (path != null ? " to " + path : ""), e);
+        }
+    }
+
+    /**
+     * Closes a store's memory: a file is made durable, marked clean and unlocked ({@link #closeClean});
+     * anonymous memory is unmapped.
+     *
+     * @param file the store's file, or null for an anonymous store
+     * @param path the file's path, or null
+     */
+    static void close(MappedRegion region, StoreFile file, Path path) {
+        try {
+            if (file != null) {
+                file.closeClean();
+            } else {
+                region.close();
+            }
+        } catch (NativeCallException e) {
+            throw NativeFailure.of("cannot close the store" + (path != null ? " at " + path : ""), e);
+        }
     }
 
     /**

@@ -7,21 +7,17 @@ import io.hmapstore.Guard;
 import io.hmapstore.MemoryBudget;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.RejectedWriteException;
-import io.hmapstore.StoreFileInfo;
 import io.hmapstore.StoreStats;
 import io.hmapstore.ValueView;
 import io.hmapstore.VerifyReport;
 import io.hmapstore.WriteGuard;
 import io.hmapstore.heap.EntryHeap;
-import io.hmapstore.heap.NativeFailure;
 import io.hmapstore.memory.MappedRegion;
-import io.hmapstore.memory.NativeCallException;
 import io.hmapstore.store.KeyValueCodecs.Key;
 import io.hmapstore.store.KeyValueCodecs.Value;
 import io.hmapstore.table.HashTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Objects;
@@ -158,7 +154,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             ReadHook hook = readHook;
             if (hook != null) {
-                hook.atValue(heap.mem(), table.valueOffset(k.seg, slot), table.valueLength(k.seg, slot));
+                hook.atValue(heap.mem(), table.slots.valueOffset(k.seg, slot), table.slots.valueLength(k.seg, slot));
             }
             return decodeValue(k.seg, slot);
         });
@@ -232,7 +228,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             }
             V old = decodeValue(k.seg, slot);
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return old;
         });
@@ -252,7 +248,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 return false;
             }
             guard(typed, null);
-            table.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
+            table.writes.remove(k.seg, k.hash, k.bytes, 0, k.length, k.bits);
             effect[0] |= CacheBounds.REMOVED;
             return true;
         });
@@ -422,17 +418,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public ValueView view(K key) {
-        Key k = codecs.key(key);
-        long stamp = access.enterRead(k.seg);
-        try {
-            long slot = k.find();
-            if (slot < 0 || bounds.expired(slot)) {
-                return null;
-            }
-            return SlotView.of(access, table, heap, staleCheck, k.seg, slot);
-        } finally {
-            access.exitRead(k.seg, stamp);
-        }
+        return SlotView.find(codecs.key(key), access, table, heap, bounds, staleCheck);
     }
 
     /* --- Observability and lifecycle --- */
@@ -473,11 +459,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     @Override
     public void sync() {
         access.checkOpen();
-        try {
-            region.sync();
-        } catch (NativeCallException e) {
-            throw NativeFailure.of("cannot sync the store" + (file != null ? " to " + config.file() : ""), e);
-        }
+        StoreFile.sync(region, config.file());
     }
 
     @Override
@@ -495,15 +477,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
             // would touch unmapped memory, so waiters see closed and give up instead. (A file's stamps
             // are reset when it is next opened.)
             access.closeAll();
-            try {
-                if (file != null) {
-                    file.closeClean();
-                } else {
-                    region.close();
-                }
-            } catch (NativeCallException e) {
-                throw NativeFailure.of("cannot close the store" + (file != null ? " at " + config.file() : ""), e);
-            }
+            StoreFile.close(region, file, config.file());
         }
     }
 
@@ -521,11 +495,6 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     /** @return whether opening found the file dirty (not closed cleanly) and recovered it */
     public boolean wasRecovered() {
         return recovered;
-    }
-
-    /** @return the configuration this store was opened with */
-    public StoreConfig<K, V> config() {
-        return config;
     }
 
     /** Test hook: the region offsets the table is laid out at. Not part of the public API. */

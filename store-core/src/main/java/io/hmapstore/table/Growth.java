@@ -41,6 +41,7 @@ final class Growth {
     private final HashTable table;
     private final EntryHeap heap;
     private final BucketLayout layout;
+    private final CheckedReads checked;
 
     private final AtomicLong growths = new AtomicLong();
     private final AtomicLong sameSizeGrowths = new AtomicLong();
@@ -52,6 +53,7 @@ final class Growth {
         this.table = table;
         this.heap = table.heap;
         this.layout = table.layout;
+        this.checked = table.checked;
         this.evacuations = new SegmentCounters(table.segments);
     }
 
@@ -146,8 +148,8 @@ final class Growth {
         MemorySegment m = heap.mem();
         int log2 = SegmentHeader.log2Buckets(m, h);
         int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
-        long old = table.oldBuckets(m, seg, h, oldLog2);
-        long buckets = table.buckets(m, seg, h, log2);
+        long old = checked.oldBuckets(m, seg, h, oldLog2);
+        long buckets = checked.buckets(m, seg, h, log2);
         long ob = old + oldIndex * layout.size;
         if (!BucketLayout.isEvacuated(BucketLayout.tophash(m, ob, 0))) {
             boolean doubling = oldLog2 < log2;
@@ -167,10 +169,10 @@ final class Growth {
                         continue;
                     }
                     if (BucketLayout.isEvacuated(t)) {
-                        throw table.corrupt(seg, oldIndex, b + i, "a tophash of a live or empty slot",
+                        throw checked.corrupt(seg, oldIndex, b + i, "a tophash of a live or empty slot",
                                 "evacuation mark " + t + " inside an unevacuated bucket");
                     }
-                    boolean useY = doubling && (table.hashAt(m, seg, oldIndex, b, i) & (1L << oldLog2)) != 0;
+                    boolean useY = doubling && (checked.hashAt(m, seg, oldIndex, b, i) & (1L << oldLog2)) != 0;
                     long db;
                     int di;
                     if (useY) {
@@ -200,7 +202,7 @@ final class Growth {
                     HashTable.publish();
                     BucketLayout.setTophash(m, b, i, useY ? EVACUATED_Y : EVACUATED_X);
                 }
-                b = table.nextInChain(m, seg, oldIndex, b, n, chainLimit);
+                b = checked.nextInChain(m, seg, oldIndex, b, n, chainLimit);
             }
             // The old chain's overflow buckets are unreachable now: the primary bucket's marks say
             // "look in the new array". Give them back at once rather than with the whole array.
@@ -234,7 +236,7 @@ final class Growth {
     private long chainLast(MemorySegment m, int seg, long index, long b) {
         int chainLimit = SegmentHeader.noverflow(m, table.header(seg));
         for (int n = 0; ; n++) {
-            long next = table.nextInChain(m, seg, index, b, n, chainLimit);
+            long next = checked.nextInChain(m, seg, index, b, n, chainLimit);
             if (next == 0) {
                 return b;
             }

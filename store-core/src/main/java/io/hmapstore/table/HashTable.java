@@ -1,17 +1,13 @@
 package io.hmapstore.table;
 
-import static io.hmapstore.table.BucketLayout.EMPTY_ONE;
-import static io.hmapstore.table.BucketLayout.EMPTY_REST;
-import static io.hmapstore.table.BucketLayout.SLOTS;
+import static io.hmapstore.table.Slots.bucketOf;
+import static io.hmapstore.table.Slots.indexOf;
 
 import io.hmapstore.ConcurrentWriteException;
-import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.VerifyReport.Problem;
 import io.hmapstore.heap.BlockHeader;
 import io.hmapstore.heap.EntryHeap;
-import io.hmapstore.heap.SizeClasses;
 import io.hmapstore.memory.MappedRegion;
-import io.hmapstore.store.MemoryPlan;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -22,10 +18,11 @@ import java.util.List;
  * bytes. It knows layouts, not codecs or locks; the store layer ({@code io.hmapstore.store}) decides who may call what.
  *
  * <p>Implementation notes. This mirrors Go's {@code runtime/map.go} (the pre-swiss-table map):
- * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link #put}, {@code mapdelete} is
- * {@link #remove}, and growth is {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is
- * cut into parts that share no bits: the top byte is the tophash, the next {@code s} bits pick the
- * segment, the low {@code B} bits pick the bucket.
+ * {@code mapaccess} is {@link #find}, {@code mapassign} is {@link TableWrites#put},
+ * {@code mapdelete} is {@link TableWrites#remove}, and growth is
+ * {@code hashGrow}/{@code growWork}/{@code evacuate}. A key's hash is cut into parts that share no
+ * bits: the top byte is the tophash, the next {@code s} bits pick the segment, the low {@code B} bits
+ * pick the bucket.
  *
  * <p>Growth generalises Go's in one respect: the old array may be larger than the new one, so the
  * same incremental machinery also shrinks a table. With {@code oldB} the old array's log2 size, a
@@ -37,18 +34,18 @@ import java.util.List;
  * <p>Deletion writes {@link BucketLayout#EMPTY_ONE} and turns a trailing run of empties into
  * {@link BucketLayout#EMPTY_REST}, so lookups stop early (Go's {@code mapdelete}).
  *
- * <p>This class keeps the hot paths (hashing, the seqlock stamp, lookup, insert, delete) hand-written
- * and monomorphic, and the checked reads they share; the cold responsibilities are package-private
- * classes it delegates to, each with its own implementation notes: {@link Growth} (growth and
- * evacuation), {@link TableScans} (iteration, chain statistics, reachability, the expiry sweep),
- * {@link TableVerifier}, {@link TableRecovery} (files found dirty) and {@link TableErrors} (the
- * corruption exceptions).
+ * <p>This class keeps hashing, the seqlock stamp and the lookup hand-written and monomorphic, with
+ * the fields every part reads. The rest are final classes of this package, each reached through a
+ * final field and each with its own implementation notes: {@link TableWrites} (insert and delete, the
+ * other hot path; public, as {@code table.writes}), {@link Slots} (what a slot holds, eviction and
+ * expiry state; public, as {@code table.slots}), {@link CheckedReads} (the checked reads of offsets
+ * every walk shares), {@link Growth} (growth and evacuation), {@link TableScans} (iteration, chain
+ * statistics, reachability, the expiry sweep), {@link TableVerifier}, {@link TableRecovery} (files
+ * found dirty) and {@link TableErrors} (the corruption exceptions).
  */
 public final class HashTable {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** Go's loadFactorNum/loadFactorDen: grow past 6.5 entries per bucket on average. */
     public static final long LOAD_NUM = 13;
@@ -68,24 +65,29 @@ public final class HashTable {
     private final long headers;
     public final int segmentBits;
     public final int segments;
-    private final long seed;
+    final long seed;
     final int keySize;
     final int valueSize;
     final boolean keyInline;
     public final boolean valueInline;
-    private final boolean checkOffsets;
-    private final boolean makeBeforeWrite;
+    final boolean checkOffsets;
+    final boolean makeBeforeWrite;
     final int initialLog2;
     /** The largest B a segment doubles to: {@link #MAX_LOG2_BUCKETS}, or a bounded store's plan. */
-    private int maxLog2 = MAX_LOG2_BUCKETS;
+    int maxLog2 = MAX_LOG2_BUCKETS;
     /** Whether a byte bound is planned: growth is given up, never forced, when its array does not fit. */
     boolean bounded;
     /** The largest entry block a bounded store takes (the store's {@code MemoryPlan}); unbounded: no limit. */
-    private long maxEntryBlock = Long.MAX_VALUE;
+    long maxEntryBlock = Long.MAX_VALUE;
     private final long pageMask = MappedRegion.pageSize() - 1;
 
     final TableErrors errors;
+    final CheckedReads checked;
     final Growth growth;
+    /** Insert, update and delete; the caller holds the segment for writing. */
+    public final TableWrites writes;
+    /** What a slot holds: key, value, entry, hash, frequency and deadline. */
+    public final Slots slots;
     private final TableScans scans;
     private final TableVerifier verifier;
     private final TableRecovery recovery;
@@ -108,7 +110,10 @@ public final class HashTable {
         this.checkOffsets = checkOffsets;
         this.makeBeforeWrite = makeBeforeWrite;
         this.errors = new TableErrors(region, heap);
+        this.checked = new CheckedReads(this);
         this.growth = new Growth(this);
+        this.writes = new TableWrites(this);
+        this.slots = new Slots(this);
         this.scans = new TableScans(this);
         this.verifier = new TableVerifier(this);
         this.recovery = new TableRecovery(this);
@@ -265,8 +270,8 @@ public final class HashTable {
             boolean byHash) {
         MemorySegment m = heap.mem();
         long h = header(seg);
-        int log2 = log2Buckets(m, seg, h);
-        long buckets = buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         if (buckets == 0) {
             return -1;
         }
@@ -275,7 +280,7 @@ public final class HashTable {
         long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
             int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
-            old = oldBuckets(m, seg, h, oldLog2);
+            old = checked.oldBuckets(m, seg, h, oldLog2);
             // A lock-free reader may find arrays a writer allocated after this reader took its view
             // of the mapping: look again, so it reads them through a view that covers them.
             m = heap.mem();
@@ -296,8 +301,8 @@ public final class HashTable {
             long word = BucketLayout.tophashWord(m, b);
             for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
                 int i = Long.numberOfTrailingZeros(matches) >>> 3;
-                if (byHash ? hashAt(m, seg, index, b, i) == hash
-                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
+                if (byHash ? checked.hashAt(m, seg, index, b, i) == hash
+                        : checked.keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
                     return b | i;
                 }
             }
@@ -305,45 +310,14 @@ public final class HashTable {
                 // An emptyRest: no live slot follows it in this chain.
                 return -1;
             }
-            b = overflow(m, seg, index, b);
+            b = checked.overflow(m, seg, index, b);
             if (b == 0) {
                 return -1;
             }
             if (n >= chainLimit) {
-                throw chainTooLong(seg, index, b, chainLimit);
+                throw checked.chainTooLong(seg, index, b, chainLimit);
             }
         }
-    }
-
-    // ---------------------------------------------------------------- slot access
-
-    static long bucketOf(long slot) {
-        return slot & ~7L;
-    }
-
-    static int indexOf(long slot) {
-        return (int) (slot & 7);
-    }
-
-    /** @return the region offset of the slot's encoded value */
-    public long valueOffset(int seg, long slot) {
-        MemorySegment m = heap.mem();
-        long b = bucketOf(slot);
-        int i = indexOf(slot);
-        if (valueInline) {
-            return layout.valueAt(b, i);
-        }
-        long ref = entryOf(m, seg, b, i);
-        return ref + EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
-    }
-
-    public long valueLength(int seg, long slot) {
-        if (valueInline) {
-            return valueSize;
-        }
-        MemorySegment m = heap.mem();
-        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
-        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
     }
 
     /**
@@ -386,230 +360,7 @@ public final class HashTable {
         return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 
-    public long keyOffset(int seg, long slot) {
-        if (keyInline) {
-            return layout.keyAt(bucketOf(slot), indexOf(slot));
-        }
-        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot)) + EntryLayout.DATA;
-    }
-
-    public long keyLength(int seg, long slot) {
-        if (keyInline) {
-            return keySize;
-        }
-        MemorySegment m = heap.mem();
-        long ref = entryOf(m, seg, bucketOf(slot), indexOf(slot));
-        return Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
-    }
-
-    /** @return the entry the slot refers to, or 0 when both key and value are inline */
-    public long entryOf(int seg, long slot) {
-        if (keyInline && valueInline) {
-            return 0;
-        }
-        return entryOf(heap.mem(), seg, bucketOf(slot), indexOf(slot));
-    }
-
-    // ---------------------------------------------------------------- insert (mapassign)
-
-    /**
-     * Inserts or updates. The caller holds the segment for writing.
-     *
-     * @param value the value's encoded bytes, or null when {@code valueBits} holds an 8-byte inline value
-     * @return whether the key was already present
-     */
-    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            MemorySegment value, long valueOffset, long valueLength, long valueBits, long deadline) {
-        return put(seg, hash, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength, valueBits, null,
-                deadline);
-    }
-
-    /**
-     * Writes a value's encoded bytes straight into store memory (a slice of exactly the value's
-     * length), so a codec encodes into the slot or entry with no intermediate copy.
-     */
-    @FunctionalInterface
-    public interface ValueWriter {
-        void write(MemorySegment target);
-    }
-
-    /**
-     * {@link #put} whose value, when {@code writer} is not null, is encoded in place by it
-     * ({@code valueLength} bytes) instead of copied from {@code value}.
-     */
-    public boolean put(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer,
-            long deadline) {
-        long h = header(seg);
-        makeIfNeeded(seg, h);
-        int top = BucketLayout.tophash(hash);
-        // A pass either inserts, updates, or starts a grow and goes round once more (Go's "goto
-        // again"); more passes than that mean another thread is writing unguarded.
-        for (int pass = 0; ; pass++) {
-            if (pass > 3) {
-                throw corrupt(seg, -1, h, "a growth that starts once", "a segment that keeps needing to grow"
-                        + " (an unguarded concurrent writer?)");
-            }
-            MemorySegment m = heap.mem();
-            int log2 = log2Buckets(m, seg, h);
-            if (SegmentHeader.oldBuckets(m, h) != 0) {
-                growth.growWork(seg, h, hash & mask(log2));
-                m = heap.mem();
-            }
-            long index = hash & mask(log2);
-            long b = buckets(m, seg, h, log2) + index * layout.size;
-            long insertB = 0;
-            int insertI = 0;
-            int chainLimit = SegmentHeader.noverflow(m, h);
-            long topBytes = BucketLayout.broadcast(top);
-            for (int n = 0; ; n++) {
-                // One load for all eight tophash bytes, as in find. Slots after an emptyRest are
-                // emptyRest too, so neither a match nor the first empty slot can lie past one.
-                long word = BucketLayout.tophashWord(m, b);
-                for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
-                    int i = Long.numberOfTrailingZeros(matches) >>> 3;
-                    if (keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits)) {
-                        updateValue(m, seg, index, b, i, value, valueOffset, valueLength, valueBits, writer);
-                        if (layout.hasDeadlines) {
-                            heap.mem().set(LONG, layout.deadlineAt(b, i), deadline);
-                        }
-                        return true;
-                    }
-                }
-                long empties = BucketLayout.emptyBytes(word);
-                if (empties != 0 && insertB == 0) {
-                    insertB = b;
-                    insertI = Long.numberOfTrailingZeros(empties) >>> 3;
-                }
-                if (BucketLayout.zeroBytes(word) != 0) {
-                    break;
-                }
-                long next = overflow(m, seg, index, b);
-                if (next == 0) {
-                    break;
-                }
-                if (n >= chainLimit) {
-                    throw chainTooLong(seg, index, next, chainLimit);
-                }
-                b = next;
-            }
-            long count = SegmentHeader.count(m, h);
-            if (SegmentHeader.oldBuckets(m, h) == 0) {
-                // A bounded table stops doubling at its planned size; past it, only a same-size grow
-                // (too many overflow buckets) may run, and only if its array fits now.
-                int newLog2 = Growth.overLoadFactor(count + 1, log2) && log2 < maxLog2 ? log2 + 1
-                        : Growth.tooManyOverflowBuckets(SegmentHeader.noverflow(m, h), log2, log2 < maxLog2 ? 0 : count)
-                                ? log2 : -1;
-                if (newLog2 >= 0 && growth.hashGrow(seg, h, newLog2)) {
-                    continue;
-                }
-            }
-            if (insertB == 0) {
-                insertB = growth.newOverflow(seg, h, b);
-                insertI = 0;
-                m = heap.mem();
-            }
-            writeNewSlot(m, insertB, insertI, key, keyOffset, keyLength, keyBits, value, valueOffset, valueLength,
-                    valueBits, writer);
-            m = heap.mem();
-            clearSlotState(m, insertB, insertI);
-            if (layout.hasDeadlines) {
-                m.set(LONG, layout.deadlineAt(insertB, insertI), deadline);
-            }
-            publish();
-            BucketLayout.setTophash(m, insertB, insertI, top);
-            SegmentHeader.setCount(m, h, count + 1);
-            return false;
-        }
-    }
-
-    private void writeNewSlot(MemorySegment m, long b, int i, MemorySegment key, long keyOffset, long keyLength,
-            long keyBits, MemorySegment value, long valueOffset, long valueLength, long valueBits, ValueWriter writer) {
-        if (keyInline) {
-            writeInline(m, layout.keyAt(b, i), keySize, key, keyOffset, keyBits, null);
-            if (valueInline) {
-                writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
-            } else {
-                long ref = newEntry(null, 0, 0, value, valueOffset, valueLength, writer);
-                heap.mem().set(SLOT_LONG, layout.valueAt(b, i), ref);
-            }
-        } else {
-            long ref = valueInline ? newEntry(key, keyOffset, keyLength, null, 0, 0, null)
-                    : newEntry(key, keyOffset, keyLength, value, valueOffset, valueLength, writer);
-            MemorySegment now = heap.mem();
-            now.set(SLOT_LONG, layout.keyAt(b, i), ref);
-            if (valueInline) {
-                writeInline(now, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
-            }
-        }
-    }
-
-    private void updateValue(MemorySegment m, int seg, long index, long b, int i, MemorySegment value,
-            long valueOffset, long valueLength, long valueBits, ValueWriter writer) {
-        if (valueInline) {
-            writeInline(m, layout.valueAt(b, i), valueSize, value, valueOffset, valueBits, writer);
-            return;
-        }
-        // Entries are immutable once published: write a new one, swing the slot, free the old one.
-        long slotOffset = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
-        long old = checkedEntry(m, seg, index, slotOffset);
-        long ref;
-        if (keyInline) {
-            ref = newEntry(null, 0, 0, value, valueOffset, valueLength, writer);
-        } else {
-            long keyLength = Integer.toUnsignedLong(m.get(INT, old + EntryLayout.KEY_LENGTH));
-            ref = newEntry(m, old + EntryLayout.DATA, keyLength, value, valueOffset, valueLength, writer);
-        }
-        publish();
-        heap.mem().set(SLOT_LONG, slotOffset, ref);
-        heap.retire(old);
-    }
-
-    private long newEntry(MemorySegment key, long keyOffset, long keyLength, MemorySegment value, long valueOffset,
-            long valueLength, ValueWriter writer) {
-        if (keyLength > EntryLayout.MAX_PART || valueLength > EntryLayout.MAX_PART) {
-            throw new IllegalArgumentException("key or value too large: key " + keyLength + " bytes, value "
-                    + valueLength + " bytes, limit " + EntryLayout.MAX_PART + " bytes each");
-        }
-        long payload = EntryLayout.DATA + keyLength + valueLength;
-        if (bounded && SizeClasses.blockBytes(payload) > maxEntryBlock) {
-            throw new IllegalArgumentException("key and value of " + keyLength + " + " + valueLength
-                    + " bytes need a " + SizeClasses.blockBytes(payload) + "-byte block; this store's maxBytes bound"
-                    + " takes entries of at most " + maxEntryBlock + " bytes (stats().budget())");
-        }
-        long ref = heap.allocate(payload, BlockHeader.ENTRY);
-        // Allocating may grow the mapping: take the segment only now. A key copied from an old entry
-        // is read through the caller's older segment, which maps the same bytes at the same address.
-        MemorySegment m = heap.mem();
-        m.set(INT, ref + EntryLayout.KEY_LENGTH, (int) keyLength);
-        m.set(INT, ref + EntryLayout.VALUE_LENGTH, (int) valueLength);
-        if (keyLength > 0) {
-            MemorySegment.copy(key, keyOffset, m, ref + EntryLayout.DATA, keyLength);
-        }
-        if (writer != null) {
-            try {
-                writer.write(m.asSlice(ref + EntryLayout.DATA + keyLength, valueLength));
-            } catch (RuntimeException | Error e) {
-                // A codec that fails leaves nothing behind: the entry was never published.
-                heap.free(ref);
-                throw e;
-            }
-        } else if (valueLength > 0) {
-            MemorySegment.copy(value, valueOffset, m, ref + EntryLayout.DATA + keyLength, valueLength);
-        }
-        return ref;
-    }
-
-    private static void writeInline(MemorySegment m, long at, int size, MemorySegment src, long srcOffset, long bits,
-            ValueWriter writer) {
-        if (writer != null) {
-            writer.write(m.asSlice(at, size));
-        } else if (src == null) {
-            m.set(SLOT_LONG, at, bits);
-        } else {
-            MemorySegment.copy(src, srcOffset, m, at, size);
-        }
-    }
+    // ---------------------------------------------------------------- store ordering and tophash words, shared
 
     /**
      * Orders the stores before it ahead of the store after it. The crash-ordering rules (a slot before
@@ -631,177 +382,7 @@ public final class HashTable {
         return BucketLayout.emptyBytes(x);
     }
 
-    void clearSlotState(MemorySegment m, long b, int i) {
-        if (layout.hasMeta) {
-            m.set(BYTE, layout.metaAt(b, i), (byte) 0);
-        }
-        if (layout.hasDeadlines) {
-            m.set(LONG, layout.deadlineAt(b, i), 0L);
-        }
-    }
-
-    // ---------------------------------------------------------------- eviction and expiry state
-
-    /** @return whether the slot's deadline has passed at {@code now} (epoch millis) */
-    public boolean expired(long slot, long now) {
-        if (!layout.hasDeadlines) {
-            return false;
-        }
-        long deadline = heap.mem().get(LONG, layout.deadlineAt(bucketOf(slot), indexOf(slot)));
-        return deadline != 0 && deadline <= now;
-    }
-
-    /** @return the slot's access frequency, 0 to {@link BucketLayout#MAX_FREQUENCY} */
-    public int frequency(long slot) {
-        return heap.mem().get(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot))) & BucketLayout.MAX_FREQUENCY;
-    }
-
-    public void frequency(long slot, int value) {
-        heap.mem().set(BYTE, layout.metaAt(bucketOf(slot), indexOf(slot)), (byte) value);
-    }
-
-    /**
-     * Counts an access, as S3-FIFO does. Lock-free readers call this too: a plain byte store into a
-     * bucket they may be racing a writer on, so an increment can be lost, which only makes the
-     * frequency an estimate, as it is anyway.
-     */
-    public void touch(long slot) {
-        MemorySegment m = heap.mem();
-        long at = layout.metaAt(bucketOf(slot), indexOf(slot));
-        int f = m.get(BYTE, at) & BucketLayout.MAX_FREQUENCY;
-        if (f < BucketLayout.MAX_FREQUENCY) {
-            m.set(BYTE, at, (byte) (f + 1));
-        }
-    }
-
-    /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
-    public static final long SWEEP_INTERRUPTED = -1;
-
-    /** @return the hash of the key in {@code slot} */
-    public long hashOf(int seg, long slot) {
-        return hashAt(heap.mem(), seg, -1, bucketOf(slot), indexOf(slot));
-    }
-
-    // ---------------------------------------------------------------- delete (mapdelete)
-
-    /** Removes a key. The caller holds the segment for writing. @return whether it was present */
-    public boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits) {
-        return remove(seg, hash, key, keyOffset, keyLength, keyBits, false);
-    }
-
-    /** Removes the entry whose key hashes to {@code hash} (eviction, expiry). @return whether there was one */
-    public boolean removeByHash(int seg, long hash) {
-        return remove(seg, hash, null, 0, 0, 0, true);
-    }
-
-    private boolean remove(int seg, long hash, MemorySegment key, long keyOffset, long keyLength, long keyBits,
-            boolean byHash) {
-        long h = header(seg);
-        MemorySegment m = heap.mem();
-        int log2 = log2Buckets(m, seg, h);
-        if (buckets(m, seg, h, log2) == 0) {
-            return false;
-        }
-        if (SegmentHeader.oldBuckets(m, h) != 0) {
-            growth.growWork(seg, h, hash & mask(log2));
-            m = heap.mem();
-        }
-        long index = hash & mask(log2);
-        long start = SegmentHeader.buckets(m, h) + index * layout.size;
-        int top = BucketLayout.tophash(hash);
-        int chainLimit = SegmentHeader.noverflow(m, h);
-        long b = start;
-        for (int n = 0; ; n++) {
-            for (int i = 0; i < SLOTS; i++) {
-                int t = BucketLayout.tophash(m, b, i);
-                if (t != top) {
-                    if (t == EMPTY_REST) {
-                        return false;
-                    }
-                    continue;
-                }
-                if (!(byHash ? hashAt(m, seg, index, b, i) == hash
-                        : keyEquals(m, seg, index, b, i, key, keyOffset, keyLength, keyBits))) {
-                    continue;
-                }
-                long entry = (keyInline && valueInline) ? 0 : entryOf(m, seg, b, i);
-                // Only the tophash changes: the slot's bytes stay until an insert overwrites them, so a
-                // lock-free reader that matched the old tophash still finds a sound offset (to a
-                // retired, intact entry) and is sent round again by its validation, and a crash can
-                // never leave a live tophash over a half-cleared slot.
-                BucketLayout.setTophash(m, b, i, EMPTY_ONE);
-                markEmptyRest(m, seg, index, start, b, i);
-                SegmentHeader.setCount(m, h, SegmentHeader.count(m, h) - 1);
-                SegmentHeader.bumpGeneration(m, h);
-                if (entry != 0) {
-                    heap.retire(entry);
-                }
-                growth.maybeShrink(seg, h);
-                return true;
-            }
-            b = overflow(m, seg, index, b);
-            if (b == 0) {
-                return false;
-            }
-            if (n >= chainLimit) {
-                throw chainTooLong(seg, index, b, chainLimit);
-            }
-        }
-    }
-
-    /** If slot (b, i) now ends the chain's live slots, turn the trailing run of empties into emptyRest. */
-    private void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
-        if (i == SLOTS - 1) {
-            long next = overflow(m, seg, index, b);
-            if (next != 0 && BucketLayout.tophash(m, next, 0) != EMPTY_REST) {
-                return;
-            }
-        } else if (BucketLayout.tophash(m, b, i + 1) != EMPTY_REST) {
-            return;
-        }
-        while (true) {
-            BucketLayout.setTophash(m, b, i, EMPTY_REST);
-            if (i == 0) {
-                if (b == start) {
-                    return;
-                }
-                long prev = start;
-                int chainLimit = SegmentHeader.noverflow(m, header(seg));
-                for (int n = 0; overflow(m, seg, index, prev) != b; n++) {
-                    prev = overflow(m, seg, index, prev);
-                    if (prev == 0 || n > chainLimit) {
-                        throw chainTooLong(seg, index, b, chainLimit);
-                    }
-                }
-                b = prev;
-                i = SLOTS - 1;
-            } else {
-                i--;
-            }
-            if (BucketLayout.tophash(m, b, i) != EMPTY_ONE) {
-                return;
-            }
-        }
-    }
-
-    /** Makes an unmade segment's bucket array before its first write (Go's {@code makemap} on demand). */
-    private void makeIfNeeded(int seg, long h) {
-        MemorySegment m = heap.mem();
-        if (SegmentHeader.buckets(m, h) != 0) {
-            return;
-        }
-        if (SegmentHeader.count(m, h) != 0) {
-            throw new IllegalStateException("segment " + seg + " holds " + SegmentHeader.count(m, h)
-                    + " entries but has no bucket array: a write into an unmade map");
-        }
-        if (!makeBeforeWrite) {
-            // The hazard, on purpose: Go's "assignment to entry in nil map" without the panic.
-            return;
-        }
-        int log2 = log2Buckets(m, seg, h);
-        long array = heap.allocate(layout.size << log2, BlockHeader.BUCKETS);
-        SegmentHeader.setBuckets(heap.mem(), h, array);
-    }
+    // ---------------------------------------------------------------- clear and segment shape
 
     /** Empties every segment and gives the whole heap back. The caller holds every segment. */
     public void clear() {
@@ -820,7 +401,7 @@ public final class HashTable {
 
     public int log2Buckets(int seg) {
         MemorySegment m = heap.mem();
-        return log2Buckets(m, seg, header(seg));
+        return checked.log2Buckets(m, seg, header(seg));
     }
 
     public boolean isMade(int seg) {
@@ -887,6 +468,9 @@ public final class HashTable {
         scans.reachable(seg, sink);
     }
 
+    /** {@link #sweepExpired}'s answer when a removal started a shrink and the sweep stopped. */
+    public static final long SWEEP_INTERRUPTED = -1;
+
     /**
      * Removes the expired entries of up to {@code count} buckets of the current array, starting at
      * {@code from}; the caller holds the segment for writing ({@link TableScans#sweepExpired}).
@@ -912,38 +496,11 @@ public final class HashTable {
         recovery.recover(seg);
     }
 
-    // ---------------------------------------------------------------- checked reads of offsets
+    // ---------------------------------------------------------------- ranges (the checked reads are CheckedReads)
 
     /** @return whether {@code log2} is a {@code B} or {@code oldB} a segment may have */
     public static boolean log2InRange(int log2) {
         return log2 >= 0 && log2 <= MAX_LOG2_BUCKETS;
-    }
-
-    public int log2Buckets(MemorySegment m, int seg, long h) {
-        int log2 = SegmentHeader.log2Buckets(m, h);
-        if (!log2InRange(log2)) {
-            throw corrupt(seg, -1, SegmentHeader.log2BucketsOffset(h), "B in [0, " + MAX_LOG2_BUCKETS + "]",
-                    Integer.toString(log2));
-        }
-        return log2;
-    }
-
-    /** @return the current bucket array, 0 while unmade, checked when OFFSET_CHECK is on */
-    long buckets(MemorySegment m, int seg, long h, int log2) {
-        return checkedArray(m, seg, SegmentHeader.buckets(m, h), SegmentHeader.bucketsOffset(h), log2);
-    }
-
-    /** @return the array being evacuated, 0 when not growing, checked when OFFSET_CHECK is on */
-    long oldBuckets(MemorySegment m, int seg, long h, int oldLog2) {
-        return checkedArray(m, seg, SegmentHeader.oldBuckets(m, h), SegmentHeader.oldBucketsOffset(h), oldLog2);
-    }
-
-    long checkedArray(MemorySegment m, int seg, long array, long field, int log2) {
-        if (checkOffsets && array != 0 && !arrayOk(m, array, log2)) {
-            throw corrupt(seg, -1, field, "a bucket array of 2^" + log2 + " buckets in heap " + heap.range(),
-                    errors.describe(m, array));
-        }
-        return array;
     }
 
     boolean arrayOk(MemorySegment m, long array, int log2) {
@@ -952,89 +509,7 @@ public final class HashTable {
                 && array + (layout.size << log2) <= Math.min(heap.top(), m.byteSize());
     }
 
-    long overflow(MemorySegment m, int seg, long index, long b) {
-        long next = layout.overflow(m, b);
-        if (next != 0 && !heap.isValid(next, BlockHeader.OVERFLOW)) {
-            throw corrupt(seg, index, layout.overflowOffset(b), "0 or an overflow bucket in heap " + heap.range(),
-                    errors.describe(m, next));
-        }
-        return next;
-    }
-
-    /**
-     * One step of a cold path's chain walk: the bucket after {@code b} in chain {@code index}, checked
-     * as {@link #overflow} checks it, or 0 at the chain's end. {@code n} counts the steps taken, from 0;
-     * a chain that has a bucket after step {@code limit} holds more overflow buckets than the segment
-     * owns, so it is longer than it may be or cyclic. The hot paths ({@code find}, {@code put},
-     * {@code remove}) walk by hand, with the same check.
-     */
-    long nextInChain(MemorySegment m, int seg, long index, long b, long n, long limit) {
-        long next = overflow(m, seg, index, b);
-        if (next != 0 && n >= limit) {
-            throw chainTooLong(seg, index, next, limit);
-        }
-        return next;
-    }
-
-    public long entryOf(MemorySegment m, int seg, long b, int i) {
-        long slot = keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i);
-        return checkedEntry(m, seg, -1, slot);
-    }
-
-    long checkedEntry(MemorySegment m, int seg, long index, long slotOffset) {
-        long ref = m.get(SLOT_LONG, slotOffset);
-        if (!heap.isValid(ref, BlockHeader.ENTRY)) {
-            throw corrupt(seg, index, slotOffset, "an entry in heap " + heap.range(), errors.describe(m, ref));
-        }
-        if (checkOffsets) {
-            long length = EntryLayout.DATA + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH))
-                    + Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
-            long capacity = heap.capacity(ref);
-            if (length > capacity) {
-                throw corrupt(seg, index, ref, "an entry of at most " + capacity + " bytes",
-                        "lengths adding up to " + length + " bytes");
-            }
-        }
-        return ref;
-    }
-
-    boolean keyEquals(MemorySegment m, int seg, long index, long b, int i, MemorySegment key, long keyOffset,
-            long keyLength, long keyBits) {
-        if (keyInline) {
-            long at = layout.keyAt(b, i);
-            if (key == null) {
-                return m.get(SLOT_LONG, at) == keyBits;
-            }
-            return MemorySegment.mismatch(m, at, at + keySize, key, keyOffset, keyOffset + keySize) == -1;
-        }
-        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
-        if (Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)) != keyLength) {
-            return false;
-        }
-        long at = ref + EntryLayout.DATA;
-        return MemorySegment.mismatch(m, at, at + keyLength, key, keyOffset, keyOffset + keyLength) == -1;
-    }
-
-    long hashAt(MemorySegment m, int seg, long index, long b, int i) {
-        if (keyInline) {
-            long at = layout.keyAt(b, i);
-            return keySize == Long.BYTES ? Hashing.ofLong(m.get(SLOT_LONG, at), seed)
-                    : Hashing.ofBytes(m, at, keySize, seed);
-        }
-        long ref = checkedEntry(m, seg, index, layout.keyAt(b, i));
-        return Hashing.ofBytes(m, ref + EntryLayout.DATA, Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH)),
-                seed);
-    }
-
     static long mask(int log2) {
         return (1L << log2) - 1;
-    }
-
-    CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
-        return errors.chainTooLong(seg, index, at, limit);
-    }
-
-    CorruptedStoreException corrupt(int seg, long index, long offset, String expected, String found) {
-        return errors.corrupt(seg, index, offset, expected, found);
     }
 }

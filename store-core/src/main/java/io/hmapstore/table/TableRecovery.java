@@ -29,11 +29,13 @@ final class TableRecovery {
     private final HashTable table;
     private final EntryHeap heap;
     private final BucketLayout layout;
+    private final CheckedReads checked;
 
     TableRecovery(HashTable table) {
         this.table = table;
         this.heap = table.heap;
         this.layout = table.layout;
+        this.checked = table.checked;
     }
 
     /**
@@ -45,26 +47,26 @@ final class TableRecovery {
         MemorySegment m = heap.mem();
         long h = table.header(seg);
         SegmentHeader.setStampPlain(m, h, 0);
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0 && old == buckets) {
             int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
             if (!HashTable.log2InRange(oldLog2)) {
-                throw table.corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h),
+                throw checked.corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h),
                         "old B in [0, " + MAX_LOG2_BUCKETS + "]", Integer.toString(oldLog2));
             }
             SegmentHeader.setLog2Buckets(m, h, oldLog2);
             SegmentHeader.setOldBuckets(m, h, 0);
             log2 = oldLog2;
-            table.buckets(m, seg, h, log2);
+            checked.buckets(m, seg, h, log2);
         } else if (old != 0) {
             int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
             if (oldLog2 < log2 - 1 || oldLog2 > log2 + 1) {
-                throw table.corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h), "old B within one of B=" + log2,
+                throw checked.corrupt(seg, -1, SegmentHeader.oldLog2BucketsOffset(h), "old B within one of B=" + log2,
                         Integer.toString(oldLog2));
             }
-            finishEvacuation(seg, h, table.oldBuckets(m, seg, h, oldLog2), oldLog2, buckets, log2);
+            finishEvacuation(seg, h, checked.oldBuckets(m, seg, h, oldLog2), oldLog2, buckets, log2);
         }
         recount(seg, h);
     }
@@ -93,14 +95,14 @@ final class TableRecovery {
                     if (BucketLayout.isEvacuated(t)) {
                         continue;
                     }
-                    long dest = buckets + (table.hashAt(m, seg, index, b, i) & HashTable.mask(log2)) * layout.size;
+                    long dest = buckets + (checked.hashAt(m, seg, index, b, i) & HashTable.mask(log2)) * layout.size;
                     if (!chainHoldsKeySlot(seg, index, dest, b, i)) {
                         appendSlot(seg, h, dest, b, i, t);
                         m = heap.mem();
                     }
                     BucketLayout.setTophash(m, b, i, EVACUATED_X);
                 }
-                b = table.nextInChain(m, seg, index, b, n, bound);
+                b = checked.nextInChain(m, seg, index, b, n, bound);
             }
         }
         MemorySegment m = heap.mem();
@@ -122,7 +124,7 @@ final class TableRecovery {
                     return true;
                 }
             }
-            dest = table.nextInChain(m, seg, index, dest, n, bound);
+            dest = checked.nextInChain(m, seg, index, dest, n, bound);
         }
         return false;
     }
@@ -140,14 +142,14 @@ final class TableRecovery {
                     return;
                 }
             }
-            long next = table.overflow(m, seg, -1, dest);
+            long next = checked.overflow(m, seg, -1, dest);
             if (next == 0) {
                 table.growth.newOverflow(seg, h, dest, true);
                 m = heap.mem();
                 next = layout.overflow(m, dest);
             }
             if (n > bound) {
-                throw table.chainTooLong(seg, -1, dest, bound);
+                throw checked.chainTooLong(seg, -1, dest, bound);
             }
             dest = next;
         }
@@ -159,12 +161,12 @@ final class TableRecovery {
         long count = 0;
         long overflowBuckets = 0;
         long bound = chainBound();
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         long old = SegmentHeader.oldBuckets(m, h);
         int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
         for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : table.oldBuckets(m, seg, h, oldLog2);
+            long array = pass == 0 ? buckets : checked.oldBuckets(m, seg, h, oldLog2);
             int arrayLog2 = pass == 0 ? log2 : oldLog2;
             if (array == 0 || (pass == 1 && old == 0)) {
                 continue;
@@ -180,7 +182,7 @@ final class TableRecovery {
                             count++;
                         }
                     }
-                    long next = table.nextInChain(m, seg, index, b, n, bound);
+                    long next = checked.nextInChain(m, seg, index, b, n, bound);
                     if (next != 0) {
                         overflowBuckets++;
                     }

@@ -18,7 +18,7 @@ import java.lang.foreign.ValueLayout;
  * bucket, as Go's {@code mapiternext} checks {@code oldbuckets}, or the new one), and keeps those at or
  * after the cursor. Entries present throughout are therefore returned exactly once however the table
  * resizes between steps, as Redis' SCAN cursor manages, but without SCAN's duplicates on shrink.
- * Every chain is walked with {@link HashTable#nextInChain}, so a cyclic chain throws rather than
+ * Every chain is walked with {@link CheckedReads#nextInChain}, so a cyclic chain throws rather than
  * loops.
  */
 final class TableScans {
@@ -27,11 +27,13 @@ final class TableScans {
     private final HashTable table;
     private final EntryHeap heap;
     private final BucketLayout layout;
+    private final CheckedReads checked;
 
     TableScans(HashTable table) {
         this.table = table;
         this.heap = table.heap;
         this.layout = table.layout;
+        this.checked = table.checked;
     }
 
     /**
@@ -44,8 +46,8 @@ final class TableScans {
     long collect(int seg, long cursor, HashTable.SlotSink sink) {
         MemorySegment m = heap.mem();
         long h = table.header(seg);
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         long span = log2 == 0 ? 0 : (1L << (64 - log2));
         long lo = log2 == 0 ? 0 : cursor & -span;
         long hi = lo + span;
@@ -56,7 +58,7 @@ final class TableScans {
         long old = SegmentHeader.oldBuckets(m, h);
         if (old != 0) {
             int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
-            old = table.oldBuckets(m, seg, h, oldLog2);
+            old = checked.oldBuckets(m, seg, h, oldLog2);
             m = heap.mem();
             if (oldLog2 <= log2) {
                 collectChain(m, seg, old, index & HashTable.mask(oldLog2), cursor, hi, sink, true);
@@ -82,12 +84,12 @@ final class TableScans {
                 if (t < BucketLayout.MIN_TOPHASH) {
                     continue;
                 }
-                long r = Long.reverse(table.hashAt(m, seg, index, b, i));
+                long r = Long.reverse(checked.hashAt(m, seg, index, b, i));
                 if (Long.compareUnsigned(r, cursor) >= 0 && (hi == 0 || Long.compareUnsigned(r, hi) < 0)) {
                     sink.accept(b | i);
                 }
             }
-            b = table.nextInChain(m, seg, index, b, n, chainLimit);
+            b = checked.nextInChain(m, seg, index, b, n, chainLimit);
         }
     }
 
@@ -95,8 +97,8 @@ final class TableScans {
     void chainLengths(int seg, long[] histogram) {
         MemorySegment m = heap.mem();
         long h = table.header(seg);
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         if (buckets == 0) {
             return;
         }
@@ -104,7 +106,7 @@ final class TableScans {
         for (long index = 0; index < (1L << log2); index++) {
             int length = 1;
             long b = buckets + index * layout.size;
-            while ((b = table.nextInChain(m, seg, index, b, length - 1, chainLimit)) != 0) {
+            while ((b = checked.nextInChain(m, seg, index, b, length - 1, chainLimit)) != 0) {
                 length++;
             }
             histogram[Math.min(length, HashTable.CHAIN_HISTOGRAM - 1)]++;
@@ -119,13 +121,13 @@ final class TableScans {
     void reachable(int seg, HashTable.BlockSink sink) {
         MemorySegment m = heap.mem();
         long h = table.header(seg);
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         long old = SegmentHeader.oldBuckets(m, h);
         int oldLog2 = SegmentHeader.oldLog2Buckets(m, h);
         int chainLimit = SegmentHeader.noverflow(m, h);
         for (int pass = 0; pass < 2; pass++) {
-            long array = pass == 0 ? buckets : (old == 0 ? 0 : table.oldBuckets(m, seg, h, oldLog2));
+            long array = pass == 0 ? buckets : (old == 0 ? 0 : checked.oldBuckets(m, seg, h, oldLog2));
             int arrayLog2 = pass == 0 ? log2 : oldLog2;
             if (array == 0) {
                 continue;
@@ -140,10 +142,10 @@ final class TableScans {
                     for (int i = 0; i < SLOTS; i++) {
                         if (BucketLayout.tophash(m, b, i) >= BucketLayout.MIN_TOPHASH
                                 && !(table.keyInline && table.valueInline)) {
-                            sink.reached(table.entryOf(m, seg, b, i));
+                            sink.reached(checked.entryOf(m, seg, b, i));
                         }
                     }
-                    long next = table.nextInChain(m, seg, index, b, n, chainLimit);
+                    long next = checked.nextInChain(m, seg, index, b, n, chainLimit);
                     if (next != 0) {
                         sink.reached(next);
                     }
@@ -166,13 +168,13 @@ final class TableScans {
         if (!layout.hasDeadlines || SegmentHeader.buckets(m, h) == 0) {
             return 0;
         }
-        int log2 = table.log2Buckets(m, seg, h);
-        long buckets = table.buckets(m, seg, h, log2);
+        int log2 = checked.log2Buckets(m, seg, h);
+        long buckets = checked.buckets(m, seg, h, log2);
         long index = from & HashTable.mask(log2);
         for (int c = 0; c < count; c++, index = (index + 1) & HashTable.mask(log2)) {
             int chainLimit = SegmentHeader.noverflow(m, h);
             for (long b = buckets + index * layout.size, n = 0; b != 0;
-                    b = table.nextInChain(m, seg, index, b, n++, chainLimit)) {
+                    b = checked.nextInChain(m, seg, index, b, n++, chainLimit)) {
                 for (int i = 0; i < SLOTS; i++) {
                     if (BucketLayout.tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
                         continue;
@@ -183,8 +185,8 @@ final class TableScans {
                     }
                     // Removing a slot leaves the chain's buckets where they are, so the walk goes on,
                     // unless the removal started a shrink: then the next sweep starts afresh.
-                    long hash = table.hashAt(m, seg, index, b, i);
-                    if (table.removeByHash(seg, hash)) {
+                    long hash = checked.hashAt(m, seg, index, b, i);
+                    if (table.writes.removeByHash(seg, hash)) {
                         sink.accept(hash);
                     }
                     m = heap.mem();

@@ -30,11 +30,13 @@ final class TableVerifier {
     private final HashTable table;
     private final EntryHeap heap;
     private final BucketLayout layout;
+    private final CheckedReads checked;
 
     TableVerifier(HashTable table) {
         this.table = table;
         this.heap = table.heap;
         this.layout = table.layout;
+        this.checked = table.checked;
     }
 
     /**
@@ -139,7 +141,7 @@ final class TableVerifier {
                     continue;
                 }
                 try {
-                    long hash = table.hashAt(m, seg, index, b, i);
+                    long hash = checked.hashAt(m, seg, index, b, i);
                     if (BucketLayout.tophash(hash) != t) {
                         problems.add(new Problem(seg, index, b + i, "tophash " + BucketLayout.tophash(hash)
                                 + " of the stored key", "tophash " + t));
@@ -148,7 +150,7 @@ final class TableVerifier {
                                 "segment " + table.segmentOf(hash) + ", bucket " + (hash & HashTable.mask(log2))));
                     } else {
                         if (!table.valueInline) {
-                            table.entryOf(m, seg, b, i);
+                            checked.entryOf(m, seg, b, i);
                         }
                         entries++;
                     }

@@ -34,5 +34,3 @@
  * ({@code HashTable.publish()}), not with the accessors' names.
  */
 package io.hmapstore.table;
-import io.hmapstore.heap.BlockHeader;
-import io.hmapstore.store.StoreHeader;
