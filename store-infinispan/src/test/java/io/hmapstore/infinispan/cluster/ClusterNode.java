@@ -14,6 +14,7 @@ import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.persistence.manager.PersistenceManager;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.topology.CacheTopology;
 
 /**
  * One node of {@link ThreeNodeClusterTest}, in its own JVM so that it can be killed like a real
@@ -27,7 +28,8 @@ import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
  * {@code put PREFIX N VALUE} (writes PREFIX0..PREFIX(N-1)),
  * {@code check PREFIX N VALUE} (how many read back equal to VALUE), {@code size},
  * {@code store-size} (entries in this node's own files), {@code recovered} (entries its files held
- * when the store opened them), {@code members}, {@code shutdown-cluster} (Infinispan's controlled
+ * when the store opened them), {@code members}, {@code stable-owners} (the members segments are spread over once no rebalance is
+ * in progress, else 0), {@code shutdown-cluster} (Infinispan's controlled
  * cluster-wide cache shutdown) and {@code stop}.
  */
 public final class ClusterNode {
@@ -80,6 +82,14 @@ public final class ClusterNode {
                         case "store-size" -> out.println("=" + store(data).entriesInFiles());
                         case "recovered" -> out.println("=" + store(data).recoveredEntries());
                         case "members" -> out.println("=" + manager.getMembers().size());
+                        case "stable-owners" -> {
+                            // The members the cache's consistent hash spreads segments over, once no
+                            // rebalance is in progress (0 while one is).
+                            var topology = data.getAdvancedCache().getDistributionManager().getCacheTopology();
+                            boolean settled = topology.getPhase() == CacheTopology.Phase.NO_REBALANCE
+                                    && topology.getPendingCH() == null;
+                            out.println("=" + (settled ? topology.getCurrentCH().getMembers().size() : 0));
+                        }
                         case "shutdown-cluster" -> {
                             data.shutdown();
                             out.println("=ok");
