@@ -29,7 +29,7 @@ import org.infinispan.topology.CacheTopology;
  * {@code check PREFIX N VALUE} (how many read back equal to VALUE), {@code size},
  * {@code store-size} (entries in this node's own files), {@code recovered} (entries its files held
  * when the store opened them), {@code members}, {@code stable-owners} (the members segments are spread over once no rebalance is
- * in progress, else 0), {@code shutdown-cluster} (Infinispan's controlled
+ * in progress, else 0), {@code status} (the cache's lifecycle status), {@code shutdown-cluster} (Infinispan's controlled
  * cluster-wide cache shutdown) and {@code stop}.
  */
 public final class ClusterNode {
@@ -94,6 +94,7 @@ public final class ClusterNode {
                             data.shutdown();
                             out.println("=ok");
                         }
+                        case "status" -> out.println("=" + data.getStatus());
                         case "stop" -> {
                             out.println("=ok");
                             return;

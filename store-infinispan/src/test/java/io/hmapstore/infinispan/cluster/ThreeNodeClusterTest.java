@@ -84,16 +84,29 @@ class ThreeNodeClusterTest {
                 "files converge to 800 entries twice, c holding its share");
 
         // 4. Whole-cluster controlled shutdown, restart: every entry back from the files.
+        String before = describe("store-size");
         assertEquals("ok", nodes[0].call("shutdown-cluster"));
+        // The shutdown returns on a before b and c have stopped their caches: stopping a's process then
+        // made b and c take a's segments (their files held all 800 entries each at restart). Stop the
+        // processes only once every node's cache has terminated.
+        String[] status = new String[3];
+        await(() -> {
+            for (int i = 0; i < 3; i++) {
+                status[i] = nodes[i].call("status");
+            }
+            return List.of(status).stream().allMatch("TERMINATED"::equals);
+        }, () -> "every node's cache stopped by the cluster shutdown: " + List.of(status));
         for (NodeProcess n : nodes) {
             n.stop();
         }
+        String stopped = describe(null);
         startAll();
         long recovered = 0;
         for (NodeProcess n : nodes) {
             recovered += n.callLong("recovered");
         }
-        assertEquals(1600, recovered, "the three nodes' files held every entry twice at restart");
+        assertEquals(1600, recovered, "the three nodes' files held every entry twice at restart; before the shutdown "
+                + before + "; after it " + stopped + "; at restart " + describe("recovered"));
         // The cache answers once Infinispan has recovered its topology with all three members back.
         await(() -> answers(nodes[0], "size"), "the restarted cluster recovered its topology");
         for (NodeProcess n : nodes) {
@@ -123,6 +136,23 @@ class ThreeNodeClusterTest {
         }
     }
 
+    /** @return each node's answer to {@code command} (none if null) and its segment files */
+    private String describe(String command) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            b.append(NAMES[i]).append('=').append(command == null ? "" : nodes[i].call(command)).append(' ');
+            Path hmap = root.resolve(NAMES[i]).resolve(ClusterNode.CACHE).resolve("hmap");
+            if (java.nio.file.Files.isDirectory(hmap)) {
+                try (var files = java.nio.file.Files.list(hmap)) {
+                    b.append(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("segment-"))
+                            .map(f -> f.substring(8, f.length() - 5)).sorted().toList());
+                }
+            }
+            b.append("; ");
+        }
+        return b.toString();
+    }
+
     private long storeEntries(int... which) throws IOException {
         long total = 0;
         for (int i : which) {
@@ -141,10 +171,14 @@ class ThreeNodeClusterTest {
     }
 
     private static void await(Callable<Boolean> condition, String what) throws Exception {
+        await(condition, () -> what);
+    }
+
+    private static void await(Callable<Boolean> condition, java.util.function.Supplier<String> what) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
+                throw new AssertionError("timed out waiting until " + what.get());
             }
             Thread.sleep(200);
         }
