@@ -140,9 +140,7 @@ final class ReadOnlyStore implements StoreFileSnapshot {
         int version = m.get(INT, StoreHeader.VERSION);
         boolean crcOk = m.get(INT, StoreHeader.CRC) == StoreHeader.crc(m);
         if (version != StoreHeader.FORMAT_VERSION && crcOk) {
-            throw new StoreException("store file " + path + " has format version " + version + "; this hmapstore reads "
-                    + "version " + StoreHeader.FORMAT_VERSION + (version > StoreHeader.FORMAT_VERSION
-                            ? " (the file was written by a newer hmapstore)" : ""));
+            throw new StoreException(StoreHeader.otherVersion(path, version));
         }
         if (!crcOk) {
             problems.add(superblock(StoreHeader.CRC, "superblock checksum 0x" + Integer.toHexString(StoreHeader.crc(m))

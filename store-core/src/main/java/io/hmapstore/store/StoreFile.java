@@ -243,9 +243,7 @@ final class StoreFile implements AutoCloseable {
         }
         int version = m.get(ValueLayout.JAVA_INT, StoreHeader.VERSION);
         if (version != StoreHeader.FORMAT_VERSION) {
-            throw new StoreException("store file " + path + " has format version " + version + "; this hmapstore reads "
-                    + "version " + StoreHeader.FORMAT_VERSION + (version > StoreHeader.FORMAT_VERSION
-                            ? " (the file was written by a newer hmapstore)" : ""));
+            throw new StoreException(StoreHeader.otherVersion(path, version));
         }
         int stored = m.get(ValueLayout.JAVA_INT, StoreHeader.CRC);
         int computed = StoreHeader.crc(m);

@@ -37,7 +37,11 @@ import java.util.zip.CRC32C;
 public final class StoreHeader {
     /** "HMAPSTOR" in ASCII, read as a little-endian u64. */
     static final long MAGIC_VALUE = 0x524F5453_50414D48L;
-    static final int FORMAT_VERSION = 1;
+    /**
+     * The version of every layout in the file. 2: each key sits beside its value in a bucket
+     * ({@code BucketLayout}); 1 kept all keys, then all values.
+     */
+    static final int FORMAT_VERSION = 2;
     static final int CODEC_ID_BYTES = 64;
 
     static final long MAGIC = 0;
@@ -92,5 +96,15 @@ public final class StoreHeader {
         CRC32C crc = new CRC32C();
         crc.update(m.asSlice(0, STATIC_BYTES).asByteBuffer());
         return (int) crc.getValue();
+    }
+
+    /**
+     * @return why a file of another format version is refused, naming both versions and which side is
+     *     newer
+     */
+    static String otherVersion(Object path, int version) {
+        return "store file " + path + " has format version " + version + "; this hmapstore reads version "
+                + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was written by a newer hmapstore)"
+                        : " (the file was written by an older hmapstore, and the layout has changed since)");
     }
 }

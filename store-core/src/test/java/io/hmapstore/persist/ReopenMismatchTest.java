@@ -78,11 +78,23 @@ class ReopenMismatchTest {
 
     @Test
     void open_refusesNewerFormatVersion_sayingWhichAndWhatIsRead() throws IOException {
-        Path newer = patched("newer.hmap", b -> b.putInt(StoreFiles.VERSION, 2), true);
+        Path newer = patched("newer.hmap", b -> b.putInt(StoreFiles.VERSION, 3), true);
         StoreException e = refused(newer, Codecs.longs(), Codecs.longs());
         assertEquals(StoreException.class, e.getClass(), "a newer file is not a damaged one");
-        assertEquals("store file " + newer + " has format version 2; this hmapstore reads version 1 (the file was"
+        assertEquals("store file " + newer + " has format version 3; this hmapstore reads version 2 (the file was"
                 + " written by a newer hmapstore)", e.getMessage());
+    }
+
+    /** Version 1 kept all keys before all values; its buckets would be misread, so it is refused, not read. */
+    @Test
+    void open_refusesVersion1File_namingBothVersions() throws IOException {
+        Path older = patched("older.hmap", b -> b.putInt(StoreFiles.VERSION, 1), true);
+        byte[] before = Files.readAllBytes(older);
+        StoreException e = refused(older, Codecs.longs(), Codecs.longs());
+        assertEquals(StoreException.class, e.getClass(), "an older file is not a damaged one");
+        assertEquals("store file " + older + " has format version 1; this hmapstore reads version 2 (the file was"
+                + " written by an older hmapstore, and the layout has changed since)", e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(older), "the refused file is left as it was");
     }
 
     @Test
