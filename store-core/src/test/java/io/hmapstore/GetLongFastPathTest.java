@@ -12,10 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code getLong}'s short path searches only the first bucket of a segment that is not growing and hands
- * everything else (a growth or shrink under way, an overflow chain) to the general lookup. These tests
+ * {@code getLong}'s short path (and the boxed {@code get}'s, which it shares in a store of longs) searches
+ * only the first bucket of a segment that is not growing and hands everything else (a growth or shrink under way, an overflow chain) to the general lookup. These tests
  * drive a store through all of those states and compare every {@code getLong} with a {@code HashMap}
- * oracle and with the generic {@code get}; and, in the concurrent mode, read stable keys from one thread
+ * oracle and with the boxed {@code get}; and, in the concurrent mode, read stable keys from one thread
  * while another grows and shrinks their segments.
  */
 class GetLongFastPathTest {
@@ -66,6 +66,7 @@ class GetLongFastPathTest {
                     for (int probe = 0; probe < 3; probe++) {
                         long p = random.nextLong(range);
                         assertEquals(oracle.getOrDefault(p, -7L), map.getLong(p, -7L), "key " + p);
+                        assertEquals(oracle.get(p), map.get(p), "boxed get of key " + p);
                     }
                     if (op % 500 == 0) {
                         StoreStats stats = map.stats();
@@ -119,8 +120,10 @@ class GetLongFastPathTest {
                 while (System.nanoTime() < deadline || writes.get() < 200_000) {
                     for (long k = 0; k < stable; k++) {
                         wrong += map.getLong(k, -1) == k * 31 + 5 ? 0 : 1;
+                        Long boxed = map.get(k);
+                        wrong += boxed != null && boxed == k * 31 + 5 ? 0 : 1;
                     }
-                    reads += stable;
+                    reads += 2 * stable;
                 }
             } finally {
                 stop.set(true);

@@ -146,6 +146,12 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         if (!isKeyType(key)) {
             return null;
         }
+        Object found = longKeys && longValues && readHook == null ? reads.boxedLong((Long) key) : PrimitiveReads.UNDECIDED;
+        if (found != PrimitiveReads.UNDECIDED) {
+            @SuppressWarnings("unchecked")
+            V value = (V) found;
+            return value;
+        }
         Key k = codecs.key(key);
         return access.read(k.seg, () -> {
             long slot = bounds.lookup(k.seg, k.hash, k.bytes, k.length, k.bits);
