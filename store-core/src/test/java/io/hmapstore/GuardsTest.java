@@ -66,12 +66,23 @@ class GuardsTest {
 
         @Test
         void get_throwsConcurrentWrite_whenReadRacesWriteOnSingleWriterStore() throws Exception {
+            assertReaderSeesRacingWrite(map -> map.getLong(7L, -1));
+        }
+
+        /** The boxed get of a store of longs shares getLong's short path, and its writer check. */
+        @Test
+        void boxedGet_throwsConcurrentWrite_whenReadRacesWriteOnSingleWriterStore() throws Exception {
+            assertReaderSeesRacingWrite(map -> map.get(7L));
+        }
+
+        private void assertReaderSeesRacingWrite(java.util.function.Consumer<OffHeapMap<Long, Long>> read)
+                throws Exception {
             try (OffHeapMap<Long, Long> map = singleWriter().open()) {
                 map.put(7L, 0L);
                 AtomicReference<Throwable> reader = new AtomicReference<>();
                 race(map, (thread, i) -> map.put(7L, i), (thread, i) -> {
                     try {
-                        map.getLong(7L, -1);
+                        read.accept(map);
                     } catch (ConcurrentWriteException e) {
                         reader.set(e);
                         throw e;

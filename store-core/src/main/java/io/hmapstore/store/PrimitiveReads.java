@@ -110,32 +110,41 @@ final class PrimitiveReads {
     static final Object UNDECIDED = new Object();
 
     /**
-     * The boxed {@code get} of a store whose keys and values are both {@code Codecs.longs()}, in a
-     * concurrent store that neither expires nor evicts: {@link #readLongKeyOptimistic}'s one seqlock
-     * attempt, boxing the value only once the stamp validates. Through the general gate the same read
-     * made a key object and a lambda, entered an epoch and ran the value codec, and took about twice
-     * {@code getLong}'s time to produce one {@code Long}.
+     * The boxed {@code get} of a store whose keys and values are both {@code Codecs.longs()} and that
+     * neither expires nor evicts: {@link #readLongKey}'s short path (in a concurrent store one seqlock
+     * attempt, in a single-writer store its writer check), boxing the value only once the read is known
+     * good. Through the general gate the same read made a key object and a lambda, entered an epoch and
+     * ran the value codec, and took about twice {@code getLong}'s time to produce one {@code Long}.
      *
      * @return the value, null when the key is absent, or {@link #UNDECIDED} for the general read
      */
     Object boxedLong(long key) {
-        if (recording || !concurrent) {
+        if (recording) {
             return UNDECIDED;
         }
         long hash = table.hashOfLong(key);
         int seg = table.segmentOf(hash);
-        long stamp = table.readStamp(seg);
-        if ((stamp & 1) == 0) {
-            MemorySegment m = heap.mem();
-            long slot = table.findInlineLong(m, seg, hash, key);
-            if (slot != HashTable.SLOW) {
-                long value = slot < 0 ? 0 : m.get(LONG, table.inlineValueAt(slot));
-                if (table.validate(seg, stamp)) {
-                    return slot < 0 ? null : Long.valueOf(value);
-                }
+        long stamp = concurrent || writerCheck ? table.readStamp(seg) : 0;
+        if ((stamp & 1) != 0) {
+            if (concurrent) {
+                return UNDECIDED;
             }
+            throw SegmentAccess.racingRead(seg);
         }
-        return UNDECIDED;
+        MemorySegment m = heap.mem();
+        long slot = table.findInlineLong(m, seg, hash, key);
+        if (slot == HashTable.SLOW) {
+            return UNDECIDED;
+        }
+        long value = slot < 0 ? 0 : m.get(LONG, table.inlineValueAt(slot));
+        if (concurrent) {
+            if (!table.validate(seg, stamp)) {
+                return UNDECIDED;
+            }
+        } else if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
+            throw SegmentAccess.racingRead(seg);
+        }
+        return slot < 0 ? null : Long.valueOf(value);
     }
 
     /**
