@@ -104,8 +104,9 @@ class BoundedStoreTest {
     }
 
     /**
-     * Bounds drawn log-uniformly from the minimum to 256 MiB, values of 0 to a drawn maximum bytes (up to
-     * 40 KB, past the small-block classes), written until the store has evicted twice its size.
+     * Bounds drawn log-uniformly from the minimum to 256 MiB (or what a million values of half the drawn
+     * maximum fill, if less), values of 0 to a drawn maximum bytes (up to 40 KB, past the small-block
+     * classes), written until the store has evicted twice its size.
      */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -116,7 +117,10 @@ class BoundedStoreTest {
         int[] maxValues = {16, 200, 2_000, 40_000};
         int maxValue = maxValues[random.nextInt(maxValues.length)];
         long minimum = minimumFor(mode, dir);
-        long bound = (long) (minimum * Math.pow(256.0 * MIB / minimum, random.nextDouble()));
+        // At most what a million entries of half the largest value fill (some 56 MiB for 16-byte values),
+        // so no seed writes tens of millions of puts: one such seed took ten minutes on a busy machine.
+        long largestBound = Math.min(256 * MIB, Math.max(minimum, 1_000_000L * (maxValue / 2 + 48)));
+        long bound = (long) (minimum * Math.pow((double) largestBound / minimum, random.nextDouble()));
         String what = "seed " + seed + ": " + mode + (fileBacked ? " file" : " anonymous") + ", bound " + bound
                 + ", values up to " + maxValue + " B";
         OffHeapMap.Builder<Long, byte[]> b = OffHeapMap.of(Codecs.longs(), Codecs.bytes()).maxBytes(bound)
