@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,12 +38,26 @@ class GetLongFastPathTest {
     @ParameterizedTest
     @MethodSource("factories")
     void getLong_agreesWithOracle_throughGrowthShrinkAndOverflowChains(StoreFactory factory) {
+        agreesWithOracle(() -> factory.builder(Codecs.longs(), Codecs.longs()));
+    }
+
+    /**
+     * A single-writer store without the writer check takes no stamp, so its writer publishes the bucket
+     * array the short path reads on its own: a growth it did not publish would be read through the old array.
+     */
+    @Test
+    void getLong_agreesWithOracle_inASingleWriterStoreWithoutTheWriterCheck() {
+        agreesWithOracle(() -> OffHeapMap.of(Codecs.longs(), Codecs.longs()).concurrency(Concurrency.SINGLE_WRITER)
+                .withoutGuards(Guard.CONCURRENT_WRITE_CHECK));
+    }
+
+    private static void agreesWithOracle(java.util.function.Supplier<OffHeapMap.Builder<Long, Long>> builder) {
         for (long seed = 1; seed <= 4; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             Map<Long, Long> oracle = new HashMap<>();
             long overflowSeen = 0;
             long growingSeen = 0;
-            try (OffHeapMap<Long, Long> map = factory.builder(Codecs.longs(), Codecs.longs()).open()) {
+            try (OffHeapMap<Long, Long> map = builder.get().open()) {
                 int range = 20_000;
                 for (int op = 0; op < 60_000; op++) {
                     // Phases: fill (growth), drain (shrink), then mixed.

@@ -91,14 +91,15 @@ final class PrimitiveReads {
      */
     private long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
         access.checkOpen();
-        long stamp = table.readStamp(seg);
+        // One read of the mapping for the whole attempt, so no volatile load splits it: one older than
+        // an array a writer made before the stamp was read only sends the lookup to the general path.
+        MemorySegment m = heap.mem();
+        long stamp = table.readStamp(m, seg);
         if ((stamp & 1) == 0) {
-            // Read after the stamp: a mapping grown by a writer that finished before it is seen.
-            MemorySegment m = heap.mem();
             long slot = table.findInlineLong(m, seg, hash, key);
             if (shortReadDone(m, slot, out)) {
                 long result = shortReadResult(m, slot, out, absent);
-                if (table.validate(seg, stamp)) {
+                if (table.validate(m, seg, stamp)) {
                     return result;
                 }
             }
@@ -124,21 +125,21 @@ final class PrimitiveReads {
         }
         long hash = table.hashOfLong(key);
         int seg = table.segmentOf(hash);
-        long stamp = concurrent || writerCheck ? table.readStamp(seg) : 0;
+        MemorySegment m = heap.mem();
+        long stamp = concurrent || writerCheck ? table.readStamp(m, seg) : 0;
         if ((stamp & 1) != 0) {
             if (concurrent) {
                 return UNDECIDED;
             }
             throw SegmentAccess.racingRead(seg);
         }
-        MemorySegment m = heap.mem();
         long slot = table.findInlineLong(m, seg, hash, key);
         if (slot == HashTable.SLOW) {
             return UNDECIDED;
         }
-        long value = slot < 0 ? 0 : m.get(LONG, table.inlineValueAt(slot));
+        long value = slot < 0 ? 0 : m.get(LONG, table.slots.inlineValueAt(slot));
         if (concurrent) {
-            if (!table.validate(seg, stamp)) {
+            if (!table.validate(m, seg, stamp)) {
                 return UNDECIDED;
             }
         } else if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
@@ -152,7 +153,7 @@ final class PrimitiveReads {
      * to copy out was copied.
      */
     private boolean shortReadDone(MemorySegment m, long slot, MemorySegment out) {
-        return slot != HashTable.SLOW && (out == null || slot < 0 || table.copyValue(m, slot, out) != HashTable.SLOW);
+        return slot != HashTable.SLOW && (out == null || slot < 0 || table.slots.copyValue(m, slot, out) != HashTable.SLOW);
     }
 
     /** The short read's answer, as {@link #readPrimitive} gives it: the value or {@code absent}; 1 or 0 for a copy. */
@@ -160,7 +161,7 @@ final class PrimitiveReads {
         if (out != null) {
             return slot < 0 ? 0 : 1;
         }
-        return slot < 0 ? absent : m.get(LONG, table.inlineValueAt(slot));
+        return slot < 0 ? absent : m.get(LONG, table.slots.inlineValueAt(slot));
     }
 
     /** The full primitive read of any key, through the read gate ({@link SegmentAccess#readPrimitive}). */

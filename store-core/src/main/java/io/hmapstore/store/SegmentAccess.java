@@ -88,6 +88,8 @@ final class SegmentAccess {
             locks.unlock(seg, stamp);
         } else if (writerCheck) {
             table.endWrite(seg, stamp);
+        } else {
+            table.publishBucketArray(seg);
         }
     }
 

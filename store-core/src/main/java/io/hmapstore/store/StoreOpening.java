@@ -106,6 +106,9 @@ record StoreOpening(StoreFile.Parts parts, MemoryBudget budget, long entryLimit,
         if (config.hugePages()) {
             heap.adviseHugePages();
         }
+        for (int s = 0; s < table.segments; s++) {
+            table.publishBucketArray(s);
+        }
         return new StoreOpening(parts, planned, entryLimit, evictAbove);
     }
 

@@ -91,6 +91,7 @@ public final class HashTable {
     private final TableScans scans;
     private final TableVerifier verifier;
     private final TableRecovery recovery;
+    private final BucketArrays arrays;
 
     public HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -117,6 +118,7 @@ public final class HashTable {
         this.scans = new TableScans(this);
         this.verifier = new TableVerifier(this);
         this.recovery = new TableRecovery(this);
+        this.arrays = new BucketArrays(this);
         if (fresh) {
             MemorySegment m = heap.mem();
             for (int s = 0; s < segments; s++) {
@@ -186,9 +188,23 @@ public final class HashTable {
         return s + 1;
     }
 
-    /** Makes the stamp even again; a release store, so every data write is seen before it. */
+    /**
+     * Makes the stamp even again; a release store, so every data write is seen before it, and the
+     * segment's bucket array for the short lookup ({@link BucketArrays}) with them.
+     */
     public void endWrite(int seg, long stamp) {
-        SegmentHeader.setStampRelease(heap.mem(), header(seg), stamp + 1);
+        MemorySegment m = heap.mem();
+        arrays.publish(m, seg);
+        SegmentHeader.setStampRelease(m, header(seg), stamp + 1);
+    }
+
+    /**
+     * Publishes segment {@code seg}'s bucket array for the short lookup without a stamp: for a
+     * single-writer store with the writer check off, whose writer never takes one; and, for every
+     * segment, when the store has opened.
+     */
+    public void publishBucketArray(int seg) {
+        arrays.publish(heap.mem(), seg);
     }
 
     /**
@@ -196,12 +212,25 @@ public final class HashTable {
      * fence keeps the read's loads before this load of the stamp (StampedLock's validate).
      */
     public boolean validate(int seg, long stamp) {
+        return validate(heap.mem(), seg, stamp);
+    }
+
+    /** {@link #validate(int, long)} through the mapping the read took, so it reads no volatile field. */
+    public boolean validate(MemorySegment m, int seg, long stamp) {
         VarHandle.acquireFence();
-        return SegmentHeader.getStampOpaque(heap.mem(), header(seg)) == stamp;
+        return SegmentHeader.getStampOpaque(m, header(seg)) == stamp;
     }
 
     public long readStamp(int seg) {
-        return SegmentHeader.getStampAcquire(heap.mem(), header(seg));
+        return readStamp(heap.mem(), seg);
+    }
+
+    /**
+     * The stamp through a mapping the caller took first. Any mapping holds the headers; one older than
+     * an array a writer made since is caught by the lookup's bounds (it takes the general path then).
+     */
+    public long readStamp(MemorySegment m, int seg) {
+        return SegmentHeader.getStampAcquire(m, header(seg));
     }
 
     public long generation(int seg) {
@@ -229,22 +258,21 @@ public final class HashTable {
 
     /**
      * {@link #find} for an 8-byte inline key, small enough for the JIT to inline into {@code getLong}:
-     * it searches the first bucket of a segment that is not growing and leaves anything else (a growth
-     * under way, an overflow chain, an unmade segment) to {@link #find}. Fewer instructions per lookup
-     * let the CPU overlap more lookups' cache misses. It never throws: a bucket array that does not lie
-     * inside {@code m} (corrupt, or torn under a lock-free reader) is also left to {@link #find}.
+     * it searches the first bucket of a segment that is not growing, through the array its last writer
+     * checked ({@link BucketArrays}), and leaves anything else (a growth under way, an overflow chain, an
+     * unmade segment) to {@link #find}. Fewer instructions per lookup let the CPU overlap more lookups'
+     * cache misses. It never throws: an array past the end of {@code m} (mapped after the caller read it)
+     * is also left to {@link #find}.
      *
      * @param m the region as the caller read it
      * @return the slot as {@code bucketOffset | slotIndex}, -1 when absent, or {@link #SLOW}
      */
     public long findInlineLong(MemorySegment m, int seg, long hash, long key) {
-        long h = header(seg);
-        long buckets = SegmentHeader.buckets(m, h);
-        int log2 = SegmentHeader.log2Buckets(m, h);
-        if (SegmentHeader.oldBuckets(m, h) != 0 || !log2InRange(log2) || !arrayOk(m, buckets, log2)) {
+        BucketArrays.Array array = arrays.of(seg);
+        if (array == null || array.end() > m.byteSize()) {
             return SLOW;
         }
-        long b = buckets + (hash & mask(log2)) * layout.size;
+        long b = array.buckets() + (hash & array.mask()) * layout.size;
         long word = BucketLayout.tophashWord(m, b);
         long topBytes = BucketLayout.broadcast(BucketLayout.tophash(hash));
         for (long matches = BucketLayout.zeroBytes(word ^ topBytes); matches != 0; matches &= matches - 1) {
@@ -318,46 +346,6 @@ public final class HashTable {
                 throw checked.chainTooLong(seg, index, b, chainLimit);
             }
         }
-    }
-
-    /**
-     * Copies the value of {@code slot}, found by {@link #findInlineLong}, into {@code out}, checking
-     * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
-     * value reference that fails its check, or a value longer than {@code out}, is left to the general
-     * read (which tells which it was).
-     *
-     * @return the value's length, or {@link #SLOW}
-     */
-    public long copyValue(MemorySegment m, long slot, MemorySegment out) {
-        long from;
-        long length;
-        if (valueInline) {
-            from = inlineValueAt(slot);
-            length = valueSize;
-        } else {
-            long b = bucketOf(slot);
-            int i = indexOf(slot);
-            long ref = m.get(SLOT_LONG, keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i));
-            if (!heap.isBlock(m, ref, BlockHeader.ENTRY)) {
-                return SLOW;
-            }
-            long keyLength = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
-            length = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
-            if (EntryLayout.DATA + keyLength + length > heap.capacity(ref)) {
-                return SLOW;
-            }
-            from = ref + EntryLayout.DATA + keyLength;
-        }
-        if (length > out.byteSize() || from + length > m.byteSize()) {
-            return SLOW;
-        }
-        MemorySegment.copy(m, from, out, 0, length);
-        return length;
-    }
-
-    /** @return the region offset of an inline value's slot */
-    public long inlineValueAt(long slot) {
-        return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 
     // ---------------------------------------------------------------- store ordering and tophash words, shared

@@ -1,5 +1,6 @@
 package io.hmapstore.table;
 
+import io.hmapstore.heap.BlockHeader;
 import io.hmapstore.heap.EntryHeap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,16 +12,17 @@ import java.lang.foreign.ValueLayout;
  * {@link HashTable#find} returns it; the caller holds the segment or reads under its stamp.
  *
  * <p>Implementation notes. Every entry reference read from a slot goes through
- * {@link CheckedReads#entryOf}, so a damaged one throws rather than reads outside the heap. The value
- * reads of getLong's short path ({@link HashTable#copyValue}, {@link HashTable#inlineValueAt}) stay in
- * {@link HashTable} beside {@link HashTable#findInlineLong}, which the JIT inlines together with them.
- * This class is final and reached through one final field of the table ({@code table.slots}), so every
+ * {@link CheckedReads#entryOf}, so a damaged one throws rather than reads outside the heap, except in
+ * the value reads of getLong's short path ({@link #copyValue}, {@link #inlineValueAt}), which check
+ * against the caller's mapping and never throw, so the JIT inlines them whole with
+ * {@link HashTable#findInlineLong}. This class is final and reached through one final field of the table ({@code table.slots}), so every
  * call site stays monomorphic; nothing here allocates.
  */
 public final class Slots {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final EntryHeap heap;
     private final BucketLayout layout;
@@ -128,5 +130,45 @@ public final class Slots {
         if (f < BucketLayout.MAX_FREQUENCY) {
             m.set(BYTE, at, (byte) (f + 1));
         }
+    }
+
+    /**
+     * Copies the value of {@code slot}, found by {@link HashTable#findInlineLong}, into {@code out}, checking
+     * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
+     * value reference that fails its check, or a value longer than {@code out}, is left to the general
+     * read (which tells which it was).
+     *
+     * @return the value's length, or {@link HashTable#SLOW}
+     */
+    public long copyValue(MemorySegment m, long slot, MemorySegment out) {
+        long from;
+        long length;
+        if (valueInline) {
+            from = inlineValueAt(slot);
+            length = valueSize;
+        } else {
+            long b = bucketOf(slot);
+            int i = indexOf(slot);
+            long ref = m.get(LONG_UNALIGNED, keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i));
+            if (!heap.isBlock(m, ref, BlockHeader.ENTRY)) {
+                return HashTable.SLOW;
+            }
+            long keyLength = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.KEY_LENGTH));
+            length = Integer.toUnsignedLong(m.get(INT, ref + EntryLayout.VALUE_LENGTH));
+            if (EntryLayout.DATA + keyLength + length > heap.capacity(ref)) {
+                return HashTable.SLOW;
+            }
+            from = ref + EntryLayout.DATA + keyLength;
+        }
+        if (length > out.byteSize() || from + length > m.byteSize()) {
+            return HashTable.SLOW;
+        }
+        MemorySegment.copy(m, from, out, 0, length);
+        return length;
+    }
+
+    /** @return the region offset of an inline value's slot */
+    public long inlineValueAt(long slot) {
+        return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 }
