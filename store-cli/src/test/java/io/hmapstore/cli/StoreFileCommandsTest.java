@@ -90,7 +90,7 @@ class StoreFileCommandsTest {
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(List.of("keys", "'utf8'", "(variable", "size,", "in", "the", "entry", "heap)"), run.row("keys"));
         assertEquals("'bytes'", run.row("values").get(1));
-        assertEquals(List.of("format", "version", "1,", "page", "size", Long.toString(PAGE)), run.row("format"));
+        assertEquals(List.of("format", "version", "2,", "page", "size", Long.toString(PAGE)), run.row("format"));
         assertEquals("clean", run.row("state").get(1));
         assertEquals(Long.toString(ENTRIES), run.row("entries").get(1));
         int b = made.bucketsLog2()[0];

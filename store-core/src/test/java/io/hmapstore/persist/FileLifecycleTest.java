@@ -47,7 +47,7 @@ class FileLifecycleTest {
         assertTrue(info.clean(), "close() marks the file clean");
         assertEquals("utf8", info.keyCodec());
         assertEquals(-1, info.valueSize());
-        assertEquals(1, info.formatVersion());
+        assertEquals(2, info.formatVersion());
         assertEquals(StoreFiles.PAGE, info.pageSize());
         assertEquals(Files.size(file), info.fileBytes());
     }
