@@ -81,6 +81,48 @@ class SegmentLocksTest {
     }
 
     /**
+     * A write is not interruptible: an interrupted writer waiting for a segment (parked, past its spin)
+     * still writes once the holder leaves, and keeps its interrupt status. (parkNanos returns at once
+     * while the status is set, so the wait clears it and sets it again afterwards.)
+     */
+    @Test
+    void anInterruptedWriterWaitingForASegment_writesWhenItIsFree_andStaysInterrupted() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            CallbackCodec codec = new CallbackCodec();
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), codec)
+                    .concurrency(Concurrency.CONCURRENT).open()) {
+                CountDownLatch holding = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                codec.callback = () -> {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                };
+                Thread holder = new Thread(() -> map.put(7L, "held"));
+                holder.start();
+                holding.await();
+                AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+                Thread waiter = new Thread(() -> {
+                    Thread.currentThread().interrupt();
+                    map.put(7L, "waiter");
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                });
+                waiter.start();
+                Thread.sleep(100);  // the waiter is past its spin, parking
+                assertTrue(waiter.isAlive(), "the waiter waits for the holder");
+                release.countDown();
+                holder.join();
+                waiter.join();
+                assertEquals(Boolean.TRUE, interruptedAfter.get(), "the waiter's interrupt status is kept");
+                assertEquals("waiter", map.get(7L), "the waiter wrote after the holder");
+            }
+        });
+    }
+
+    /**
      * close() keeps every segment it takes (the memory behind the stamps goes away), so a writer still
      * waiting must end with an IllegalStateException (the store's "closed", or the closed memory's own),
      * and close() itself must return once the holder leaves.
@@ -117,7 +159,7 @@ class SegmentLocksTest {
             waiter.start();
             Thread closer = new Thread(map::close);
             closer.start();
-            Thread.sleep(100);  // the waiter and the closer both spin on segment 7's stamp now
+            Thread.sleep(100);  // the waiter and the closer both wait for segment 7 now
             release.countDown();
             holder.join();
             closer.join();
