@@ -44,6 +44,7 @@ class ThreeNodeClusterTest {
     Path root;
 
     private final NodeProcess[] nodes = new NodeProcess[3];
+    private final long started = System.nanoTime();
     private int[] ports;
     private String hosts;
 
@@ -51,10 +52,12 @@ class ThreeNodeClusterTest {
     void writesReadEverywhereSurviveAKillAndAWholeClusterRestart() throws Exception {
         ports = freePorts();
         hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "],127.0.0.1[" + ports[2] + "]";
+        phase("start a, then b and c");
         startAll(true);
         assertEquals("true", nodes[0].call("coordinator"), "a, started first, is the coordinator");
 
         // 1. Any node writes, every other reads; two copies of each entry across the files.
+        phase("1. writes and reads");
         assertEquals("ok", nodes[0].call("put k 300 v1"));
         assertEquals("ok", nodes[2].call("put m 300 w1"));
         for (NodeProcess n : nodes) {
@@ -64,6 +67,7 @@ class ThreeNodeClusterTest {
         assertEquals(1200, storeEntries(0, 1, 2), "600 entries, two owners each");
 
         // 2. Kill c (not the coordinator) without shutdown: a and b serve everything and take writes.
+        phase("2. kill c");
         long cHeld = nodes[2].callLong("store-size");
         assertTrue(cHeld > 0, "c's files held part of the data: " + cHeld);
         nodes[2].kill();
@@ -76,6 +80,7 @@ class ThreeNodeClusterTest {
         assertEquals("ok", nodes[1].call("put k 100 v2"));
 
         // 3. c restarts on its files, recovers them, rejoins and serves the writes it missed.
+        phase("3. restart c");
         nodes[2] = NodeProcess.start(NAMES[2], root.resolve(NAMES[2]), ports[2], hosts);
         nodes[2].awaitReady();
         assertEquals(cHeld, nodes[2].callLong("recovered"), "c's files after SIGKILL hold what they held");
@@ -94,6 +99,7 @@ class ThreeNodeClusterTest {
                 "files converge to 800 entries twice, c holding its share");
 
         // 4. Whole-cluster controlled shutdown, restart: every entry back from the files.
+        phase("4. cluster shutdown");
         String before = describe("store-size");
         assertEquals("ok", nodes[0].call("shutdown-cluster"));
         // The shutdown returns on a before b and c have stopped their caches: stopping a's process then
@@ -110,6 +116,7 @@ class ThreeNodeClusterTest {
             n.stop();
         }
         String stopped = describe(null);
+        phase("4. restart all three");
         startAll(false);
         long recovered = 0;
         for (NodeProcess n : nodes) {
@@ -119,6 +126,7 @@ class ThreeNodeClusterTest {
                 + before + "; after it " + stopped + "; at restart " + describe("recovered"));
         // The cache answers once Infinispan has recovered its topology with all three members back.
         await(() -> answers(nodes[0], "size"), "the restarted cluster recovered its topology");
+        phase("4. reads after the restart");
         for (NodeProcess n : nodes) {
             assertEquals(800, n.callLong("size"));
             assertEquals(200, n.callLong("check n 200 x"));
@@ -128,8 +136,14 @@ class ThreeNodeClusterTest {
         }
     }
 
+    /** Prints when each phase starts (in the test's output), to see where a slow run spent its time. */
+    private void phase(String name) {
+        System.out.printf("ThreeNodeClusterTest %6d ms: %s%n", (System.nanoTime() - started) / 1_000_000, name);
+    }
+
     @AfterEach
     void killAll() {
+        phase("end");
         for (NodeProcess n : nodes) {
             if (n != null) {
                 n.close();
