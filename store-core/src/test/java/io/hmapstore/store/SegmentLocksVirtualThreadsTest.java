@@ -3,11 +3,9 @@ package io.hmapstore.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hmapstore.Codec;
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,13 +58,16 @@ class SegmentLocksVirtualThreadsTest {
      * virtual threads meanwhile write key 7 a thousand times each.
      */
     static final class Child {
+        /** Values whose encode sleeps for 100 ms, or waits for {@link #MONITOR}. */
+        private static final String SLEEP = "sleep";
+        private static final String HOLD_MONITOR = "monitor";
         private static final Object MONITOR = new Object();
 
         public static void main(String[] args) throws Exception {
             long start = System.nanoTime();
-            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new SlowCodec())
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new HookedUtf8Codec(Child::holdBy))
                     .concurrency(Concurrency.CONCURRENT).open()) {
-                for (String holdBy : List.of(SlowCodec.SLEEP, SlowCodec.MONITOR)) {
+                for (String holdBy : List.of(SLEEP, HOLD_MONITOR)) {
                     for (int round = 0; round < 3; round++) {
                         round(map, holdBy);
                         System.out.println(holdBy + " round " + round + " at "
@@ -82,7 +83,7 @@ class SegmentLocksVirtualThreadsTest {
 
         private static void round(OffHeapMap<Long, String> map, String holdBy) throws InterruptedException {
             Thread monitorOwner = null;
-            if (holdBy.equals(SlowCodec.MONITOR)) {
+            if (holdBy.equals(HOLD_MONITOR)) {
                 CountDownLatch owned = new CountDownLatch(1);
                 monitorOwner = Thread.ofVirtual().start(() -> {
                     synchronized (MONITOR) {
@@ -112,6 +113,18 @@ class SegmentLocksVirtualThreadsTest {
             }
         }
 
+        /** The codec's hook: a write of {@link #SLEEP} or {@link #HOLD_MONITOR} is descheduled inside. */
+        static void holdBy(String value) {
+            if (value.equals(SLEEP)) {
+                sleep(100);
+            } else if (value.equals(HOLD_MONITOR)) {
+                synchronized (MONITOR) {
+                    // entered only once the monitor's owner has left it
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
         static void sleep(long millis) {
             try {
                 Thread.sleep(millis);
@@ -121,51 +134,6 @@ class SegmentLocksVirtualThreadsTest {
         }
 
         private Child() {
-        }
-    }
-
-    /** utf8, but encoding {@link #SLEEP} sleeps and {@link #MONITOR} enters the child's monitor first. */
-    private static final class SlowCodec implements Codec<String> {
-        static final String SLEEP = "sleep";
-        static final String MONITOR = "monitor";
-        private final Codec<String> utf8 = Codecs.utf8();
-
-        @Override
-        public String id() {
-            return utf8.id();
-        }
-
-        @Override
-        public int fixedSize() {
-            return utf8.fixedSize();
-        }
-
-        @Override
-        public long encodedSize(String value) {
-            return utf8.encodedSize(value);
-        }
-
-        @Override
-        public void encode(String value, MemorySegment target, long offset) {
-            if (value.equals(SLEEP)) {
-                Child.sleep(100);
-            } else if (value.equals(MONITOR)) {
-                synchronized (Child.MONITOR) {
-                    // only to wait for the monitor's owner
-                    Thread.onSpinWait();
-                }
-            }
-            utf8.encode(value, target, offset);
-        }
-
-        @Override
-        public String decode(MemorySegment source, long offset, long length) {
-            return utf8.decode(source, offset, length);
-        }
-
-        @Override
-        public Class<String> type() {
-            return String.class;
         }
     }
 }
