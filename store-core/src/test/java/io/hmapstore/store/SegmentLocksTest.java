@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hmapstore.Codec;
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,59 +22,85 @@ import org.junit.jupiter.api.Test;
  */
 class SegmentLocksTest {
 
-    /** utf8, but its encode first runs {@code callback} (while the store holds the segment). */
-    private static final class CallbackCodec implements Codec<String> {
-        private final Codec<String> utf8 = Codecs.utf8();
-        volatile Runnable callback = () -> { };
+    /** A one-shot callback, run by the next encode (while the store holds the segment). */
+    private static final class Callback implements Consumer<String> {
+        volatile Runnable next = () -> { };
 
         @Override
-        public String id() {
-            return utf8.id();
-        }
-
-        @Override
-        public int fixedSize() {
-            return utf8.fixedSize();
-        }
-
-        @Override
-        public long encodedSize(String value) {
-            return utf8.encodedSize(value);
-        }
-
-        @Override
-        public void encode(String value, MemorySegment target, long offset) {
-            Runnable r = callback;
-            callback = () -> { };
+        public void accept(String value) {
+            Runnable r = next;
+            next = () -> { };
             r.run();
-            utf8.encode(value, target, offset);
         }
+    }
 
-        @Override
-        public String decode(MemorySegment source, long offset, long length) {
-            return utf8.decode(source, offset, length);
-        }
-
-        @Override
-        public Class<String> type() {
-            return String.class;
-        }
+    /**
+     * Starts a writer of key 7 whose encode holds the segment until {@code release} opens.
+     *
+     * @return the writer, once it holds the segment
+     */
+    private static Thread holdSegmentOf7(OffHeapMap<Long, String> map, Callback callback, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        callback.next = () -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread holder = new Thread(() -> map.put(7L, "held"));
+        holder.start();
+        holding.await();
+        return holder;
     }
 
     @Test
     void aWriteFromInsideAWriteOnTheSameSegment_isRefused_andTheStoreGoesOn() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            CallbackCodec codec = new CallbackCodec();
-            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), codec)
+            Callback callback = new Callback();
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new HookedUtf8Codec(callback))
                     .concurrency(Concurrency.CONCURRENT).open()) {
                 map.put(1L, "one");
-                codec.callback = () -> map.put(1L, "inner");
+                callback.next = () -> map.put(1L, "inner");
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> map.put(1L, "outer"));
                 assertTrue(e.getMessage().contains("already held by this thread"), e.getMessage());
                 assertEquals("one", map.get(1L), "the refused write left the old value");
                 map.put(1L, "after");
                 assertEquals("after", map.get(1L));
                 assertTrue(map.verify().problems().isEmpty());
+            }
+        });
+    }
+
+    /**
+     * A write is not interruptible: an interrupted writer waiting for a segment (parked, past its spin)
+     * still writes once the holder leaves, and keeps its interrupt status. (parkNanos returns at once
+     * while the status is set, so the wait clears it and sets it again afterwards.)
+     */
+    @Test
+    void anInterruptedWriterWaitingForASegment_writesWhenItIsFree_andStaysInterrupted() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            Callback callback = new Callback();
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new HookedUtf8Codec(callback))
+                    .concurrency(Concurrency.CONCURRENT).open()) {
+                CountDownLatch release = new CountDownLatch(1);
+                Thread holder = holdSegmentOf7(map, callback, release);
+                AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+                Thread waiter = new Thread(() -> {
+                    Thread.currentThread().interrupt();
+                    map.put(7L, "waiter");
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                });
+                waiter.start();
+                Thread.sleep(100);  // the waiter is past its spin, parking
+                assertTrue(waiter.isAlive(), "the waiter waits for the holder");
+                release.countDown();
+                holder.join();
+                waiter.join();
+                assertEquals(Boolean.TRUE, interruptedAfter.get(), "the waiter's interrupt status is kept");
+                assertEquals("waiter", map.get(7L), "the waiter wrote after the holder");
             }
         });
     }
@@ -88,22 +113,11 @@ class SegmentLocksTest {
     @Test
     void aWriterWaitingForASegment_givesUpWhenTheStoreCloses() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            CallbackCodec codec = new CallbackCodec();
-            OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), codec)
+            Callback callback = new Callback();
+            OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new HookedUtf8Codec(callback))
                     .concurrency(Concurrency.CONCURRENT).open();
-            CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            codec.callback = () -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
-            Thread holder = new Thread(() -> map.put(7L, "held"));
-            holder.start();
-            holding.await();
+            Thread holder = holdSegmentOf7(map, callback, release);
             AtomicReference<Throwable> waiterSaw = new AtomicReference<>();
             Thread waiter = new Thread(() -> {
                 try {
@@ -117,7 +131,7 @@ class SegmentLocksTest {
             waiter.start();
             Thread closer = new Thread(map::close);
             closer.start();
-            Thread.sleep(100);  // the waiter and the closer both spin on segment 7's stamp now
+            Thread.sleep(100);  // the waiter and the closer both wait for segment 7 now
             release.countDown();
             holder.join();
             closer.join();

@@ -140,20 +140,18 @@ public class HmapStore<K, V> implements NonBlockingStore<K, V> {
         if (table != null && put(table, key, record)) {
             return configuration.syncWrites() ? blocking.runBlocking(table::sync, "hmap-store-sync") : done();
         }
-        // The segment's first write (or a write racing its removal): make its table, a file, on a blocking
-        // thread, then write on a non-blocking one. hmapstore's segment write lock spins, and Infinispan's
-        // blocking threads may be virtual threads: spinning virtual threads can hold every carrier while
-        // the lock's owner waits for one, so writes never run on them.
-        CompletionStage<SegmentTable> opened = blocking.supplyBlocking(() -> tables.openOrCreate(index),
-                "hmap-store-create-segment");
-        CompletionStage<Void> written = blocking.continueOnNonBlockingThread(opened, "hmap-store-write").thenAccept(t -> {
-            if (!put(t, key, record)) {
+        // The segment's first write (or a write racing its removal): make its table, a file, and write, on
+        // a blocking thread (a virtual thread by Infinispan 16's default; hmapstore's segment lock parks
+        // a waiter that outlasts its spin, so a holder descheduled there gets its carrier back).
+        return blocking.runBlocking(() -> {
+            SegmentTable created = tables.openOrCreate(index);
+            if (!put(created, key, record)) {
                 throw new PersistenceException("hmap-store: segment " + segment + " was removed during a write to it");
             }
-        });
-        return configuration.syncWrites()
-                ? blocking.thenRunBlocking(written, () -> tables.openOrCreate(index).sync(), "hmap-store-sync")
-                : written;
+            if (configuration.syncWrites()) {
+                created.sync();
+            }
+        }, "hmap-store-first-write");
     }
 
     private static boolean put(SegmentTable table, byte[] key, byte[] record) {

@@ -28,7 +28,7 @@ import org.infinispan.topology.CacheTopology;
  * {@code put PREFIX N VALUE} (writes PREFIX0..PREFIX(N-1)),
  * {@code check PREFIX N VALUE} (how many read back equal to VALUE), {@code size},
  * {@code store-size} (entries in this node's own files), {@code recovered} (entries its files held
- * when the store opened them), {@code members}, {@code stable-owners} (the members segments are spread over once no rebalance is
+ * when the store opened them), {@code members}, {@code coordinator} (whether this node is the JGroups coordinator), {@code stable-owners} (the members segments are spread over once no rebalance is
  * in progress, else 0), {@code status} (the cache's lifecycle status), {@code shutdown-cluster} (Infinispan's controlled
  * cluster-wide cache shutdown) and {@code stop}.
  */
@@ -82,6 +82,7 @@ public final class ClusterNode {
                         case "store-size" -> out.println("=" + store(data).entriesInFiles());
                         case "recovered" -> out.println("=" + store(data).recoveredEntries());
                         case "members" -> out.println("=" + manager.getMembers().size());
+                        case "coordinator" -> out.println("=" + manager.isCoordinator());
                         case "stable-owners" -> {
                             // The members the cache's consistent hash spreads segments over, once no
                             // rebalance is in progress (0 while one is).

@@ -47,7 +47,6 @@ final class NodeProcess implements AutoCloseable {
             }
         }
         cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-                "-Dorg.infinispan.threads.virtual=false",
                 "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
                 name, dir.toString(), Integer.toString(port), hosts));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
