@@ -89,6 +89,66 @@ class CompactionTest {
         }
     }
 
+    /**
+     * Constant-size churn (insert a new key, remove the oldest) keeps the store's mapped and resident bytes
+     * within 1.1 times what they were after the first fifth of the run, and its overflow buckets within 1.5
+     * times what the buckets' occupancy predicts (each segment's entries spread over its {@code 2^B} buckets
+     * as a Poisson law: a bucket of {@code k} entries needs {@code ceil(k / 8) - 1} overflow buckets).
+     * Before empty overflow buckets were unlinked, a 200k-entry table held 30k of them for 32k primary
+     * buckets. The issue's full size (5M operations at 200k entries) is {@code -Dcompaction.churn=200000}.
+     */
+    @ParameterizedTest(name = "{0}, file {1}")
+    @CsvSource({"CONCURRENT, false", "SINGLE_WRITER, true"})
+    void constantSizeChurn_keepsMemoryAndOverflowBucketsFlat(Concurrency mode, boolean file) {
+        int live = Integer.getInteger("compaction.churn", 40_000);
+        long ops = 25L * live;
+        try (OffHeapMap<Long, String> map = builder(mode, file).open()) {
+            for (long k = 0; k < live; k++) {
+                map.put(k, value(k));
+            }
+            StoreStats early = null;
+            for (long op = 0; op < ops; op++) {
+                map.put(live + op, value(live + op));
+                map.remove(op);
+                if (op == ops / 5) {
+                    early = map.stats();
+                }
+            }
+            StoreStats end = map.stats();
+            double predicted = predictedOverflow(end);
+            String figures = "mapped " + early.mappedBytes() + " → " + end.mappedBytes() + ", resident "
+                    + early.residentBytes() + " → " + end.residentBytes() + ", overflow buckets " + early.overflowBuckets()
+                    + " → " + end.overflowBuckets() + " (occupancy predicts " + Math.round(predicted) + ") for "
+                    + end.buckets() + " buckets, same-size grows " + end.sameSizeGrowths();
+            System.out.println(mode + " file=" + file + " churn: " + figures);
+            assertTrue(end.mappedBytes() <= early.mappedBytes() * 11 / 10, figures);
+            assertTrue(end.residentBytes() <= early.residentBytes() * 11 / 10, figures);
+            assertTrue(end.overflowBuckets() <= 1.5 * predicted + end.segments(), figures);
+            Map<Long, String> oracle = new HashMap<>();
+            for (long k = ops; k < ops + live; k++) {
+                oracle.put(k, value(k));
+            }
+            assertHolds(map, oracle);
+        }
+    }
+
+    /** Overflow buckets a Poisson spread of each segment's entries over its buckets needs, on average. */
+    static double predictedOverflow(StoreStats stats) {
+        double total = 0;
+        for (int s = 0; s < stats.segments(); s++) {
+            double buckets = Math.pow(2, stats.bucketsLog2()[s]);
+            double mean = stats.segmentEntries()[s] / buckets;
+            double p = Math.exp(-mean);
+            double perBucket = 0;
+            for (int k = 1; k < 200; k++) {
+                p *= mean / k;
+                perBucket += p * Math.max(0, (k + 7) / 8 - 1);
+            }
+            total += buckets * perBucket;
+        }
+        return total;
+    }
+
     static void assertHolds(OffHeapMap<Long, String> map, Map<Long, String> oracle) {
         assertEquals(oracle.size(), map.size());
         for (Map.Entry<Long, String> e : oracle.entrySet()) {
