@@ -22,7 +22,8 @@ final class SegmentWrites {
     private final HashTable table;
     private final SegmentAccess access;
     private final CacheBounds bounds;
-    private final Compaction compaction;
+    /** The store's compaction, whose share of the work every write does; {@code compact()} reaches it here. */
+    final Compaction compaction;
 
     SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds, Compaction compaction) {
         this.table = table;

@@ -71,7 +71,6 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final CacheBounds bounds;
     private final PrimitiveReads reads;
     private final SegmentWrites writes;
-    private final Compaction compaction;
     /** Serialises {@link #close()}, whose locks stay held: the memory they live in is gone after it. */
     private final Object closing = new Object();
     private final boolean staleCheck;
@@ -107,8 +106,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 config.guarded(Guard.CONCURRENT_WRITE_CHECK), config.guarded(Guard.EPOCH_RECLAMATION));
         this.bounds = new CacheBounds(config, opening, access);
         this.reads = new PrimitiveReads(table, heap, access, bounds);
-        this.compaction = new Compaction(table, heap, access);
-        this.writes = new SegmentWrites(table, access, bounds, compaction);
+        this.writes = new SegmentWrites(table, access, bounds, new Compaction(table, heap, access));
     }
 
     /** Where a lock-free read is about to decode a value (tests pause readers here). */
@@ -436,13 +434,13 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         access.checkOpen();
         bounds.sweepAll();
         heap.reclaimNow();
-        compaction.compactAll(false);
+        writes.compaction.compactAll(false);
     }
 
     @Override
     public void compact() {
         access.checkOpen();
-        compaction.compactAll(true);
+        writes.compaction.compactAll(true);
     }
 
     /** @return slabs the entry heap gave back to the release policy since the store opened (for tests) */
@@ -457,7 +455,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public StoreStats stats() {
-        return StoreInspection.stats(access, table, heap, region, budget, compaction);
+        return StoreInspection.stats(access, table, heap, region, budget, writes.compaction);
     }
 
     @Override

@@ -83,7 +83,8 @@ public final class EntryMoves {
             from = 0;
         }
         long chains = 1L << log2;
-        long end = Math.min(chains, from + maxChains);
+        // Not from + maxChains: compact() passes Long.MAX_VALUE, and a walk a write began has from > 0.
+        long end = from + Math.min(maxChains, chains - from);
         int chainLimit = SegmentHeader.noverflow(m, h);
         boolean movedBucket = false;
         try {
