@@ -32,6 +32,6 @@ class TestListTest {
                 listed.add(name);
             }
         }
-        assertEquals(7, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
+        assertEquals(8, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
     }
 }
