@@ -167,7 +167,7 @@ public final class SmallBlocks {
             long[] sorted = java.util.Arrays.copyOf(chosen, k);
             java.util.Arrays.sort(sorted);
             for (int c = 0; c < SizeClasses.COUNT; c++) {
-                freeList[c] = unlistBlocksOf(m, sorted, c);
+                freeList[c] = unlist(m, c, sorted, false);
             }
             evacuation.add(chosen, inUse, k);
         }
@@ -176,13 +176,20 @@ public final class SmallBlocks {
         return new long[] {k, bytesToMove};
     }
 
-    /** Takes the blocks of the sorted {@code sources} off class {@code c}'s free list; @return its new head. */
-    private long unlistBlocksOf(MemorySegment m, long[] sources, int c) {
+    /**
+     * Takes blocks off class {@code c}'s free list, keeping the others in order: those of the sorted
+     * {@code sources}, or, with none, those of wholly free slabs (a sweep). A flag, not a predicate, so a
+     * sweep allocates nothing.
+     *
+     * @return the list's new head
+     */
+    private long unlist(MemorySegment m, int c, long[] sources, boolean withCarving) {
         long head = 0;
         long tail = 0;
         for (long p = freeList[c]; p != 0; ) {
             long next = m.get(LONG, p);
-            if (java.util.Arrays.binarySearch(sources, slabOf(m, p, c)) >= 0) {
+            long slab = slabOf(m, p, c);
+            if (sources != null ? java.util.Arrays.binarySearch(sources, slab) >= 0 : isWhollyFree(m, slab, c, withCarving)) {
                 freeBytes -= SizeClasses.size(c);
             } else {
                 if (tail == 0) {
@@ -321,26 +328,7 @@ public final class SmallBlocks {
             }
         }
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            long head = 0;
-            long tail = 0;
-            for (long p = freeList[c]; p != 0; ) {
-                long next = m.get(LONG, p);
-                if (isWhollyFree(m, slabOf(m, p, c), c, withCarving)) {
-                    freeBytes -= SizeClasses.size(c);
-                } else {
-                    if (tail == 0) {
-                        head = p;
-                    } else {
-                        m.set(LONG, tail, p);
-                    }
-                    tail = p;
-                }
-                p = next;
-            }
-            if (tail != 0) {
-                m.set(LONG, tail, 0L);
-            }
-            freeList[c] = head;
+            freeList[c] = unlist(m, c, null, withCarving);
         }
         int kept = 0;
         for (int i = 0; i < n; i++) {

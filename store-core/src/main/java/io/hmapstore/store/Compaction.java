@@ -66,7 +66,12 @@ final class Compaction {
         if (active) {
             walkAll();
         }
-        if (explicit ? start(EXPLICIT_OCCUPANCY, true) : heap.compactionWanted() && start(INCREMENTAL_OCCUPANCY, false)) {
+        // Blocks retired but not yet freed count as in use: free what readers have left first, so the plan
+        // sees the slabs as sparse as they are. cleanUp() asks the fragmentation itself, not the writes' flag,
+        // which a plan that found nothing holds down for a while.
+        heap.reclaimRetired();
+        if (explicit ? start(EXPLICIT_OCCUPANCY, true)
+                : heap.fragmentation() >= INCREMENTAL_OCCUPANCY && start(INCREMENTAL_OCCUPANCY, false)) {
             walkAll();
         }
     }
