@@ -27,7 +27,7 @@ class TestListTest {
         }
         TreeSet<String> listed = new TreeSet<>();
         for (String name : List.of("NoTornValues.Bytes", "NoTornValues.Longs", "NoLostMerge.Absent",
-                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink")) {
+                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink", "RelocationRace")) {
             if (list.contains("io.hmapstore.jcstress." + name)) {
                 listed.add(name);
             }
