@@ -117,10 +117,22 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
     CacheStats cacheStats();
 
     /**
-     * Does now what the store otherwise does a little on every write: removes expired entries and
-     * frees retired memory that no reader can see any more.
+     * Does now what the store otherwise does a little on every write: removes expired entries, frees
+     * retired memory that no reader can see any more, and finishes a compaction under way or one the
+     * heap's fragmentation asks for ({@link #compact()}).
      */
     void cleanUp();
+
+    /**
+     * Compacts the entry heap now: live entries (and overflow buckets) in slabs at most three quarters
+     * in use move into dense ones, and the emptied slabs go to the release policy, so memory follows
+     * the data after mass deletes. Writes do the same a little at a time, on their own, whenever at least
+     * half the slab bytes are free; this does a whole run at once, taking each segment's write lock in
+     * turn. Concurrent readers see each entry in its old place or its new one; a {@link ValueView} of a
+     * moved entry goes stale, as after an update. {@link StoreStats#fragmentation()} and
+     * {@link StoreStats#compactedBytes()} show the effect.
+     */
+    void compact();
 
     /** @return a snapshot of the store's shape and memory */
     StoreStats stats();

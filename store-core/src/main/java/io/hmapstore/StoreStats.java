@@ -33,6 +33,10 @@ import java.util.Map;
  * @param budget how a {@code maxBytes} bound is spent (what the store keeps for itself, the table's
  *     largest size, the entries' share, whether {@code expectedEntries} was trimmed);
  *     {@link MemoryBudget#NONE} for a store without one
+ * @param fragmentation the fraction of the small-entry slabs' bytes not in use (free blocks and unused
+ *     slab tails), 0 to 1: what compaction brings down ({@link OffHeapMap#compact()})
+ * @param compactedBytes bytes of entries and overflow buckets moved by compaction since the store opened
+ * @param compactions compaction runs finished since the store opened
  */
 public record StoreStats(
         long entries,
@@ -56,7 +60,25 @@ public record StoreStats(
         long[] chainLengthHistogram,
         long[] segmentEntries,
         long[] segmentOverflowBuckets,
-        MemoryBudget budget) {
+        MemoryBudget budget,
+        double fragmentation,
+        long compactedBytes,
+        long compactions) {
+
+    /**
+     * The record as it was before compaction's figures were added (they read 0), so code that made one
+     * still compiles.
+     */
+    public StoreStats(long entries, int segments, int[] bucketsLog2, long buckets, long overflowBuckets,
+            double loadFactor, long growths, long sameSizeGrowths, long shrinks, long evacuations, long mappedBytes,
+            long heapBytesInUse, long residentBytes, long retiredBytes, Map<ReleasePolicy, Long> releasedBytes,
+            Map<Long, Long> bytesBySizeClass, long reusedNonZeroBytes, long releaseNanos, long[] chainLengthHistogram,
+            long[] segmentEntries, long[] segmentOverflowBuckets, MemoryBudget budget) {
+        this(entries, segments, bucketsLog2, buckets, overflowBuckets, loadFactor, growths, sameSizeGrowths, shrinks,
+                evacuations, mappedBytes, heapBytesInUse, residentBytes, retiredBytes, releasedBytes, bytesBySizeClass,
+                reusedNonZeroBytes, releaseNanos, chainLengthHistogram, segmentEntries, segmentOverflowBuckets, budget,
+                0, 0, 0);
+    }
 
     /**
      * Every component by name, arrays by their elements ({@code bucketsLog2=[4, 4]}), not by the

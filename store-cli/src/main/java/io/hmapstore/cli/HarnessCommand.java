@@ -52,6 +52,11 @@ final class HarnessCommand extends NativeCommand {
             description = "Entries per cell, overriding the default (200000) or --quick (15000).")
     Long entries;
 
+    @Option(names = "--mass-delete", description = "Instead of the matrix: fill N entries (default 1000000, "
+            + "--quick 50000), delete a random 95 %, compact(), and show RSS, resident bytes and file blocks per "
+            + "release policy (mass-delete.md in the output directory).")
+    boolean massDelete;
+
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}",
             description = "Directory for the file regions' temporary files (default: ${DEFAULT-VALUE}).")
     Path fileDirectory;
@@ -66,6 +71,14 @@ final class HarnessCommand extends NativeCommand {
             throw new ParameterException(spec.commandLine(), "--dir " + fileDirectory + " is not a directory");
         }
         Files.createDirectories(directory);
+        if (massDelete) {
+            long n = entries != null ? entries : quick ? 50_000 : 1_000_000;
+            List<MassDelete.Row> rows = MassDelete.run(n, fileDirectory, console);
+            console.println();
+            MassDelete.print(rows, console, directory.resolve("mass-delete.md"));
+            console.println(MachineInfo.describe() + "; load average " + loadAverage());
+            return 0;
+        }
         String startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadAtStart = loadAverage();
         List<Cell> matrix = matrix();

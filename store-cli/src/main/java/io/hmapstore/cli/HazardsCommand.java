@@ -78,7 +78,7 @@ final class HazardsCommand extends NativeCommand {
         return Stream.of(
                 Stream.<Hazard>of(new UnmadeMapHazard(), new StaleArrayHazard()),
                 ReuseHazard.all().stream(),
-                Stream.<Hazard>of(new ConcurrentWritesHazard(), new PausedReaderHazard(),
+                Stream.<Hazard>of(new ConcurrentWritesHazard(), new PausedReaderHazard(), new MovedEntryHazard(),
                         new CorruptOffsetHazard(Target.OVERFLOW_LINK), new CorruptOffsetHazard(Target.ENTRY_REFERENCE),
                         new KillNineHazard(), new WriteGuardHazard()))
                 .flatMap(s -> s).toList();

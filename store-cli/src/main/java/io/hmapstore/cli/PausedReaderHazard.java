@@ -83,7 +83,7 @@ final class PausedReaderHazard implements Hazard {
      * bytes it finds: the store hands a codec its own memory, so this is where a lock-free reader
      * stands between finding a value and validating it.
      */
-    private static final class PausingUtf8 implements Codec<String> {
+    static final class PausingUtf8 implements Codec<String> {
         private final Codec<String> utf8 = Codecs.utf8();
         final CountDownLatch paused = new CountDownLatch(1);
         final CountDownLatch resume = new CountDownLatch(1);

@@ -90,7 +90,7 @@ class HazardsCommandTest {
         }
         assertTrue(names.containsAll(List.of("unmade-map", "stale-view", "reuse-keep", "reuse-free",
                 "reuse-free-reclaimed", "reuse-pageout", "reuse-cold", "reuse-file-dontneed", "reuse-file-unmap",
-                "concurrent-writes", "paused-reader", "corrupt-overflow-link", "corrupt-entry-reference", "kill-9",
+                "concurrent-writes", "paused-reader", "moved-entry", "corrupt-overflow-link", "corrupt-entry-reference", "kill-9",
                 "write-guard")), names.toString());
     }
 
@@ -189,6 +189,16 @@ class HazardsCommandTest {
                 off.toString()), on -> {
                     assertTrue(on.get("pausedReaderSaw").asText().startsWith("old-value"), on.toString());
                     assertTrue(on.get("getReturned").isNull(), "after its retry the reader sees the removal");
+                });
+    }
+
+    @Test
+    void movedEntry_readerSeesZeros_off_andTheOldCopy_on() {
+        bothHalves("moved-entry", off -> assertTrue(off.get("pausedReaderSaw").asText().startsWith("...."),
+                off.toString()), on -> {
+                    assertTrue(on.get("pausedReaderSaw").asText().startsWith("live-value"), on.toString());
+                    assertTrue(on.get("getReturned").asText().startsWith("live-value"), "the retry finds it moved");
+                    assertTrue(on.get("bytesMoved").asLong() > 0, on.toString());
                 });
     }
 

@@ -43,6 +43,11 @@ public final class EntryHeap {
     /** The first offset past every block; after construction, written only by {@link HeapMapping}. */
     volatile long top;
     private int generation;
+    /**
+     * Set by a free that leaves the slabs sparse ({@link SmallBlocks}), cleared when a compaction is
+     * planned: what a writer reads, without the lock, to know whether to start one.
+     */
+    volatile boolean compactionWanted;
 
     private final SmallBlocks small = new SmallBlocks(this);
     private final HeapMapping mapping;
@@ -130,6 +135,47 @@ public final class EntryHeap {
     /** @return slabs given back to the release policy since the store opened */
     public synchronized long slabsReleased() {
         return small.slabsReleased();
+    }
+
+    /* --- Compaction: the store moves live entries out of sparse slabs (see SlabEvacuation) --- */
+
+    /** Lock-free: whether the small slabs are sparse enough that a compaction should start. */
+    public boolean compactionWanted() {
+        return compactionWanted;
+    }
+
+    /**
+     * Starts (or widens) a compaction: the slabs with at most {@code maxOccupancy} of their blocks in
+     * use become sources, taken out of allocation; each empties as its blocks are moved away or freed
+     * and then goes to the release policy.
+     *
+     * @return {slabs chosen, bytes in use in them}
+     */
+    public synchronized long[] planCompaction(double maxOccupancy) {
+        return small.planEvacuation(maxOccupancy);
+    }
+
+    /**
+     * Lock-free: whether the block at {@code payload}, live and held steady by the caller's segment lock,
+     * lies in a slab being emptied, so the caller should move it.
+     */
+    public boolean isEvacuating(long payload) {
+        return small.isEvacuating(mem, payload);
+    }
+
+    /** @return whether a compaction still has slabs to empty */
+    public synchronized boolean compacting() {
+        return small.evacuating();
+    }
+
+    /** Ends a compaction: a source it could not empty goes back to ordinary use ({@link SmallBlocks#endEvacuation}). */
+    public synchronized void endCompaction() {
+        small.endEvacuation();
+    }
+
+    /** @return the fraction of the small slabs' bytes not in use: free blocks and unused slab tails */
+    public synchronized double fragmentation() {
+        return small.fragmentation();
     }
 
     /** @return sweeps run since the store opened */

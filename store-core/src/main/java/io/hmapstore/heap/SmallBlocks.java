@@ -45,6 +45,14 @@ public final class SmallBlocks {
     private long nextSweepAt = SWEEP_FLOOR;
     private long slabsReleased;
     private long sweeps;
+    /** The slabs a compaction is emptying ({@link #planEvacuation}). */
+    private final SlabEvacuation evacuation = new SlabEvacuation();
+    /** Bytes of small blocks freed since the store opened: what a plan that found nothing waits on. */
+    private long freedBytes;
+    /** After a plan that found nothing, none again before {@link #freedBytes} reaches this. */
+    private long nextCompactionAt;
+    /** No compaction before this many small bytes are free: a small heap's slack is not worth moving entries for. */
+    static final long COMPACTION_FLOOR = 4 * SLAB_BYTES;
 
     SmallBlocks(EntryHeap heap) {
         this.heap = heap;
@@ -84,11 +92,170 @@ public final class SmallBlocks {
     void free(long payload, int sizeClass) {
         long size = SizeClasses.size(sizeClass);
         inUse(sizeClass, -size);
+        freedBytes += size;
+        if (evacuation.active()) {
+            long slab = slabOf(heap.mem(), payload, sizeClass);
+            int source = evacuation.indexOf(slab);
+            if (source >= 0) {
+                // A source's blocks stay off the free lists: its last one gives the whole slab back.
+                if (evacuation.freed(source)) {
+                    evacuation.givenBack(source);
+                    forgetSlab(slab);
+                    heap.large().releaseSlab(slab);
+                    slabsReleased++;
+                }
+                return;
+            }
+        }
         heap.mem().set(LONG, payload, freeList[sizeClass]);
         freeList[sizeClass] = payload;
         freeBytes += size;
         if (freeBytes >= nextSweepAt && 2 * freeBytes >= slabs.size() * SLAB_BYTES) {
             sweep(false);
+        }
+        if (!heap.compactionWanted && compactionWanted()) {
+            heap.compactionWanted = true;
+        }
+    }
+
+    /**
+     * Whether the slabs are sparse enough to compact: at least half their bytes free (and more than
+     * {@link #COMPACTION_FLOOR}), and, after a plan that found nothing to move (its sparse slabs still
+     * carved, or holding blocks retired but not yet freed), four slabs' worth of frees since (so it is not
+     * made again on the next write).
+     */
+    private boolean compactionWanted() {
+        long slabBytes = slabs.size() * SLAB_BYTES;
+        return 2 * bytesInUse <= slabBytes && slabBytes - bytesInUse >= COMPACTION_FLOOR && freedBytes >= nextCompactionAt;
+    }
+
+    /** @return the fraction of the slabs' bytes not in use, 0 with no slab */
+    double fragmentation() {
+        long slabBytes = slabs.size() * SLAB_BYTES;
+        return slabBytes == 0 ? 0 : 1 - (double) bytesInUse / slabBytes;
+    }
+
+    /**
+     * Chooses the slabs a compaction empties: every slab, but those still being carved, with at most
+     * {@code maxOccupancy} of its blocks in use. Their free blocks come off the free lists, so nothing is
+     * allocated in them again; the blocks still in use leave them by {@link EntryHeap#free}, and the last
+     * one gives the slab back.
+     *
+     * @return the slabs chosen, and with them the bytes in use there (what the compaction will move)
+     */
+    long[] planEvacuation(double maxOccupancy) {
+        sweep(false);
+        MemorySegment m = heap.mem();
+        int n = slabs.size();
+        long[] chosen = new long[n];
+        int[] inUse = new int[n];
+        int k = 0;
+        long bytesToMove = 0;
+        for (int i = 0; i < n; i++) {
+            long slab = slabs.get(i);
+            int c = BlockHeader.slabClass(m, slab);
+            long per = blocksPerSlab(c);
+            // sweep() left each kept slab's free-list count in its header.
+            int live = (int) (per - BlockHeader.slabFreeBlocks(m, slab));
+            if (slab != carving[c] && evacuation.indexOf(slab) < 0 && live <= per * maxOccupancy) {
+                chosen[k] = slab;
+                inUse[k++] = live;
+                bytesToMove += live * SizeClasses.size(c);
+            }
+        }
+        if (k > 0) {
+            long[] sorted = java.util.Arrays.copyOf(chosen, k);
+            java.util.Arrays.sort(sorted);
+            for (int c = 0; c < SizeClasses.COUNT; c++) {
+                freeList[c] = unlist(m, c, sorted, false);
+            }
+            evacuation.add(chosen, inUse, k);
+        }
+        nextCompactionAt = k > 0 ? 0 : freedBytes + 4 * SLAB_BYTES;
+        heap.compactionWanted = false;
+        return new long[] {k, bytesToMove};
+    }
+
+    /**
+     * Takes blocks off class {@code c}'s free list, keeping the others in order: those of the sorted
+     * {@code sources}, or, with none, those of wholly free slabs (a sweep). A flag, not a predicate, so a
+     * sweep allocates nothing.
+     *
+     * @return the list's new head
+     */
+    private long unlist(MemorySegment m, int c, long[] sources, boolean withCarving) {
+        long head = 0;
+        long tail = 0;
+        for (long p = freeList[c]; p != 0; ) {
+            long next = m.get(LONG, p);
+            long slab = slabOf(m, p, c);
+            if (sources != null ? java.util.Arrays.binarySearch(sources, slab) >= 0 : isWhollyFree(m, slab, c, withCarving)) {
+                freeBytes -= SizeClasses.size(c);
+            } else {
+                if (tail == 0) {
+                    head = p;
+                } else {
+                    m.set(LONG, tail, p);
+                }
+                tail = p;
+            }
+            p = next;
+        }
+        if (tail != 0) {
+            m.set(LONG, tail, 0L);
+        }
+        return head;
+    }
+
+    /** Lock-free: whether the small block at {@code payload} lies in a slab a compaction is emptying. */
+    boolean isEvacuating(MemorySegment m, long payload) {
+        int sizeClass = BlockHeader.sizeClass(m, payload);
+        if (sizeClass >= SizeClasses.COUNT) {
+            return false;
+        }
+        long slab = payload - BlockHeader.SIZE - SizeClasses.GRANULE * BlockHeader.slabGranules(m, payload);
+        return evacuation.contains(slab);
+    }
+
+    /** @return whether a compaction still has slabs to empty */
+    boolean evacuating() {
+        return evacuation.active();
+    }
+
+    /**
+     * Ends a compaction: every source still holding blocks (an entry a reader's epoch keeps, or one the
+     * walk could not move because a bounded store was full) goes back to ordinary use, its free blocks
+     * listed again, so nothing is lost to a compaction that did not finish.
+     */
+    void endEvacuation() {
+        MemorySegment m = heap.mem();
+        for (long slab : evacuation.pendingSlabs()) {
+            int c = BlockHeader.slabClass(m, slab);
+            long size = SizeClasses.size(c);
+            // Blocks are carved from the slab's payload on (newSlab), up to the end of its 64 KiB.
+            long end = slab - BlockHeader.LARGE_PAYLOAD_OFFSET + SLAB_BYTES;
+            for (long block = slab; block + size <= end; block += size) {
+                long payload = block + BlockHeader.SIZE;
+                if (BlockHeader.kind(m, payload) == BlockHeader.FREED) {
+                    m.set(LONG, payload, freeList[c]);
+                    freeList[c] = payload;
+                    freeBytes += size;
+                }
+            }
+            evacuation.givenBack(evacuation.indexOf(slab));
+        }
+        // Frees into sources skip the check in free(): make it now, so what the run left sparse starts the next.
+        heap.compactionWanted = compactionWanted();
+    }
+
+    private void forgetSlab(long slab) {
+        int n = slabs.size();
+        for (int i = 0; i < n; i++) {
+            if (slabs.get(i) == slab) {
+                slabs.set(i, slabs.get(n - 1));
+                slabs.truncate(n - 1);
+                return;
+            }
         }
     }
 
@@ -161,26 +328,7 @@ public final class SmallBlocks {
             }
         }
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            long head = 0;
-            long tail = 0;
-            for (long p = freeList[c]; p != 0; ) {
-                long next = m.get(LONG, p);
-                if (isWhollyFree(m, slabOf(m, p, c), c, withCarving)) {
-                    freeBytes -= SizeClasses.size(c);
-                } else {
-                    if (tail == 0) {
-                        head = p;
-                    } else {
-                        m.set(LONG, tail, p);
-                    }
-                    tail = p;
-                }
-                p = next;
-            }
-            if (tail != 0) {
-                m.set(LONG, tail, 0L);
-            }
-            freeList[c] = head;
+            freeList[c] = unlist(m, c, null, withCarving);
         }
         int kept = 0;
         for (int i = 0; i < n; i++) {
@@ -274,6 +422,8 @@ public final class SmallBlocks {
 
     /** Forgets every slab and free block: the heap was reset, or is being rebuilt. */
     void forget() {
+        evacuation.forget();
+        nextCompactionAt = 0;
         java.util.Arrays.fill(freeList, 0);
         java.util.Arrays.fill(cursor, 0);
         java.util.Arrays.fill(limit, 0);

@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The one skeleton every write of a {@link TableStore} runs: enter the key's segment, drop the key's
- * entry first if it has expired, do the operation's step, sweep a little for expired entries, leave,
+ * entry first if it has expired, do the operation's step, sweep a little for expired entries, move a
+ * few chains' entries out of sparse slabs while a compaction runs ({@link Compaction#afterWrite}), leave,
  * then do the cache bookkeeping ({@link CacheBounds#afterWrite}: queue a new key, evict while over the
  * bounds). A write that finds the store full (a {@code maxBytes} store whose region cannot grow) makes
  * room ({@link CacheBounds#makeRoom}) and runs again, so its step must have done nothing when it threw.
@@ -21,11 +22,14 @@ final class SegmentWrites {
     private final HashTable table;
     private final SegmentAccess access;
     private final CacheBounds bounds;
+    /** The store's compaction, whose share of the work every write does; {@code compact()} reaches it here. */
+    final Compaction compaction;
 
-    SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds) {
+    SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds, Compaction compaction) {
         this.table = table;
         this.access = access;
         this.bounds = bounds;
+        this.compaction = compaction;
     }
 
     /** The step of one boxed write, run with the key's segment held and the key's live slot found. */
@@ -49,6 +53,7 @@ final class SegmentWrites {
             try {
                 result = step.run(bounds.liveSlot(k.seg, k.hash, k.find()), effect);
                 bounds.sweep(k.seg);
+                compaction.afterWrite(k.seg);
             } catch (StoreFullException e) {
                 full = e;
             } finally {
@@ -101,6 +106,7 @@ final class SegmentWrites {
                     bounds.puts.increment(seg);
                 }
                 bounds.sweep(seg);
+                compaction.afterWrite(seg);
             } catch (StoreFullException e) {
                 full = e;
             } finally {

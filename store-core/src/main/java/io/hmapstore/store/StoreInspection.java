@@ -35,7 +35,7 @@ final class StoreInspection {
     }
 
     static StoreStats stats(SegmentAccess access, HashTable table, EntryHeap heap, MappedRegion region,
-            MemoryBudget budget) {
+            MemoryBudget budget, Compaction compaction) {
         access.checkOpen();
         int[] log2 = new int[table.segments];
         long buckets = 0;
@@ -69,7 +69,7 @@ final class StoreInspection {
                 table.shrinks(), table.evacuations(), region.size(), heap.bytesInUse(),
                 residentBytes(region), heap.retiredBytes(), heap.releasedBytes(),
                 heap.bytesBySizeClass(), heap.reusedNonZeroBytes(), heap.releaseNanos(), chains, segmentEntries,
-                segmentOverflow, budget);
+                segmentOverflow, budget, heap.fragmentation(), compaction.movedBytes(), compaction.runs());
     }
 
     /** @return the region's bytes resident in RAM (mincore), a failed call wrapped as every native failure is */

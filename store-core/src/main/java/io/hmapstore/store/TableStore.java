@@ -106,7 +106,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
                 config.guarded(Guard.CONCURRENT_WRITE_CHECK), config.guarded(Guard.EPOCH_RECLAMATION));
         this.bounds = new CacheBounds(config, opening, access);
         this.reads = new PrimitiveReads(table, heap, access, bounds);
-        this.writes = new SegmentWrites(table, access, bounds);
+        this.writes = new SegmentWrites(table, access, bounds, new Compaction(table, heap, access));
     }
 
     /** Where a lock-free read is about to decode a value (tests pause readers here). */
@@ -440,6 +440,13 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         access.checkOpen();
         bounds.sweepAll();
         heap.reclaimNow();
+        writes.compaction.compactAll(false);
+    }
+
+    @Override
+    public void compact() {
+        access.checkOpen();
+        writes.compaction.compactAll(true);
     }
 
     /** @return slabs the entry heap gave back to the release policy since the store opened (for tests) */
@@ -454,7 +461,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public StoreStats stats() {
-        return StoreInspection.stats(access, table, heap, region, budget);
+        return StoreInspection.stats(access, table, heap, region, budget, writes.compaction);
     }
 
     @Override

@@ -291,6 +291,13 @@ final class Growth {
         long ovf = urgent ? heap.allocateUrgent(layout.size, BlockHeader.OVERFLOW)
                 : heap.allocate(layout.size, BlockHeader.OVERFLOW);
         MemorySegment m = heap.mem();
+        // Written, not assumed zero: with ZERO_ON_REUSE off a reused block keeps an old bucket's bytes,
+        // and now that emptied overflow buckets are freed and reused as overflow buckets, their stale
+        // tophashes and link would turn into ghost slots and a chain into freed memory.
+        for (int i = 0; i < BucketLayout.SLOTS; i++) {
+            BucketLayout.setTophash(m, ovf, i, BucketLayout.EMPTY_REST);
+        }
+        layout.setOverflow(m, ovf, 0);
         HashTable.publish();
         layout.setOverflow(m, last, ovf);
         SegmentHeader.setNoverflow(m, h, SegmentHeader.noverflow(m, h) + 1);

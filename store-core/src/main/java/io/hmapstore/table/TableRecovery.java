@@ -67,6 +67,8 @@ final class TableRecovery {
                         Integer.toString(oldLog2));
             }
             finishEvacuation(seg, h, checked.oldBuckets(m, seg, h, oldLog2), oldLog2, buckets, log2);
+        } else {
+            finishSlotMove(seg, h, buckets, log2);
         }
         recount(seg, h);
     }
@@ -152,6 +154,48 @@ final class TableRecovery {
                 throw checked.chainTooLong(seg, -1, dest, bound);
             }
             dest = next;
+        }
+    }
+
+    /**
+     * Finishes a slot move a crash interrupted ({@link ChainPacking}): a key found twice in its chain, both
+     * slots naming the same bytes, had been copied into an earlier hole and not yet cleared from its old
+     * place, which is cleared now. Only a segment that was not growing moves slots, so only the current
+     * array is looked at; at most one move per segment can be under way.
+     */
+    private void finishSlotMove(int seg, long h, long buckets, int log2) {
+        if (buckets == 0) {
+            return;
+        }
+        long bound = chainBound();
+        for (long index = 0; index < (1L << log2); index++) {
+            long start = buckets + index * layout.size;
+            if (layout.overflow(heap.mem(), start) == 0) {
+                continue;  // a move only ever fills a hole from a later overflow bucket
+            }
+            for (long b = start, n = 0; b != 0; b = checked.nextInChain(heap.mem(), seg, index, b, n++, bound)) {
+                for (int i = 0; i < SLOTS; i++) {
+                    if (BucketLayout.tophash(heap.mem(), b, i) >= BucketLayout.MIN_TOPHASH) {
+                        clearLaterCopies(seg, index, b, i, bound);
+                    }
+                }
+            }
+        }
+    }
+
+    private void clearLaterCopies(int seg, long index, long b, int i, long bound) {
+        MemorySegment m = heap.mem();
+        int t = BucketLayout.tophash(m, b, i);
+        long key = layout.keyAt(b, i);
+        int j = i + 1;
+        for (long d = b, n = 0; d != 0; d = checked.nextInChain(m, seg, index, d, n++, bound), j = 0) {
+            for (; j < SLOTS; j++) {
+                long other = layout.keyAt(d, j);
+                if (BucketLayout.tophash(m, d, j) == t
+                        && MemorySegment.mismatch(m, key, key + layout.keySlot, m, other, other + layout.keySlot) == -1) {
+                    BucketLayout.setTophash(m, d, j, BucketLayout.EMPTY_ONE);
+                }
+            }
         }
     }
 

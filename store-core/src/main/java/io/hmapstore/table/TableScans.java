@@ -172,28 +172,37 @@ final class TableScans {
         long buckets = checked.buckets(m, seg, h, log2);
         long index = from & HashTable.mask(log2);
         for (int c = 0; c < count; c++, index = (index + 1) & HashTable.mask(log2)) {
-            int chainLimit = SegmentHeader.noverflow(m, h);
-            for (long b = buckets + index * layout.size, n = 0; b != 0;
-                    b = checked.nextInChain(m, seg, index, b, n++, chainLimit)) {
-                for (int i = 0; i < SLOTS; i++) {
-                    if (BucketLayout.tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
-                        continue;
-                    }
-                    long deadline = m.get(LONG, layout.deadlineAt(b, i));
-                    if (deadline == 0 || deadline > now) {
-                        continue;
-                    }
-                    // Removing a slot leaves the chain's buckets where they are, so the walk goes on,
-                    // unless the removal started a shrink: then the next sweep starts afresh.
-                    long hash = checked.hashAt(m, seg, index, b, i);
-                    if (table.writes.removeByHash(seg, hash)) {
-                        sink.accept(hash);
-                    }
-                    m = heap.mem();
-                    if (SegmentHeader.buckets(m, h) != buckets) {
-                        return HashTable.SWEEP_INTERRUPTED;
+            // A removal may fill its hole from the chain's tail and unlink an emptied overflow bucket
+            // (ChainPacking), so after one the chain is walked again from its start; a chain is short.
+            chain:
+            while (true) {
+                int chainLimit = SegmentHeader.noverflow(m, h);
+                for (long b = buckets + index * layout.size, n = 0; b != 0;
+                        b = checked.nextInChain(m, seg, index, b, n++, chainLimit)) {
+                    for (int i = 0; i < SLOTS; i++) {
+                        if (BucketLayout.tophash(m, b, i) < BucketLayout.MIN_TOPHASH) {
+                            continue;
+                        }
+                        long deadline = m.get(LONG, layout.deadlineAt(b, i));
+                        if (deadline == 0 || deadline > now) {
+                            continue;
+                        }
+                        // A removal that started a shrink ends the sweep: the next one starts afresh.
+                        long hash = checked.hashAt(m, seg, index, b, i);
+                        boolean removed = table.writes.removeByHash(seg, hash);
+                        m = heap.mem();
+                        if (removed) {
+                            sink.accept(hash);
+                        }
+                        if (SegmentHeader.buckets(m, h) != buckets) {
+                            return HashTable.SWEEP_INTERRUPTED;
+                        }
+                        if (removed) {
+                            continue chain;
+                        }
                     }
                 }
+                break;
             }
         }
         return index;

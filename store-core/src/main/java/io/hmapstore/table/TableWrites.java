@@ -46,6 +46,7 @@ public final class TableWrites {
     private final boolean keyInline;
     private final boolean valueInline;
     private final boolean makeBeforeWrite;
+    private final ChainPacking packing;
 
     TableWrites(HashTable table) {
         this.table = table;
@@ -58,6 +59,7 @@ public final class TableWrites {
         this.keyInline = table.keyInline;
         this.valueInline = table.valueInline;
         this.makeBeforeWrite = table.makeBeforeWrite;
+        this.packing = new ChainPacking(table, this);
     }
 
     /**
@@ -314,7 +316,7 @@ public final class TableWrites {
                 // retired, intact entry) and is sent round again by its validation, and a crash can
                 // never leave a live tophash over a half-cleared slot.
                 BucketLayout.setTophash(m, b, i, EMPTY_ONE);
-                markEmptyRest(m, seg, index, start, b, i);
+                packing.afterDelete(m, seg, h, index, start, b, i);
                 SegmentHeader.setCount(m, h, SegmentHeader.count(m, h) - 1);
                 SegmentHeader.bumpGeneration(m, h);
                 if (entry != 0) {
@@ -334,7 +336,7 @@ public final class TableWrites {
     }
 
     /** If slot (b, i) now ends the chain's live slots, turn the trailing run of empties into emptyRest. */
-    private void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
+    void markEmptyRest(MemorySegment m, int seg, long index, long start, long b, int i) {
         if (i == SLOTS - 1) {
             long next = checked.overflow(m, seg, index, b);
             if (next != 0 && BucketLayout.tophash(m, next, 0) != EMPTY_REST) {

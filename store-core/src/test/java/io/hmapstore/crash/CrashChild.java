@@ -15,12 +15,14 @@ public final class CrashChild {
     }
 
     /**
-     * @param args file, seed, concurrency
+     * @param args file, seed, concurrency, and optionally N: call {@code compact()} after every N
+     *     operations, printing COMPACTING before and COMPACTED after
      */
     public static void main(String[] args) {
         Path file = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         Concurrency mode = Concurrency.valueOf(args[2]);
+        long compactEvery = args.length > 3 ? Long.parseLong(args[3]) : 0;
         PrintStream out = new PrintStream(System.out, false);
         try (OffHeapMap<Long, String> store = OffHeapMap.of(Codecs.longs(), Codecs.utf8()).persistTo(file)
                 .concurrency(mode).open()) {
@@ -36,6 +38,13 @@ public final class CrashChild {
                 }
                 out.println(i);
                 out.flush();
+                if (compactEvery > 0 && i % compactEvery == compactEvery - 1) {
+                    out.println("COMPACTING");
+                    out.flush();
+                    store.compact();
+                    out.println("COMPACTED");
+                    out.flush();
+                }
             }
         }
     }

@@ -25,15 +25,32 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a writing child JVM with SIGKILL at random moments and checks that the reopened store holds
  * every operation the child reported as returned, and verifies clean. {@code -Dcrash.kills=1000} for
- * the long run (about 15 minutes here); CI runs {@value #DEFAULT_KILLS}.
+ * the long run (about 15 minutes here); CI runs {@value #DEFAULT_KILLS}. The second test's child calls
+ * {@code compact()} every {@value #COMPACT_EVERY} operations, so many kills land inside a compaction
+ * (moves half done: an entry in its old and new block, the slot naming one; slabs half given back);
+ * {@code -Dcrash.compactionKills=1000} for its long run.
  */
 class CrashRecoveryTest {
     private static final int DEFAULT_KILLS = 30;
+    private static final int COMPACT_EVERY = 300;
 
     @Test
     void killedWriter_losesNoReturnedOperation_andRecoversClean(@TempDir Path dir) throws Exception {
-        int kills = Integer.getInteger("crash.kills", DEFAULT_KILLS);
+        killAndCheck(dir, Integer.getInteger("crash.kills", DEFAULT_KILLS), 0);
+    }
+
+    @Test
+    void writerKilledMidCompaction_losesNoReturnedOperation_andRecoversClean(@TempDir Path dir) throws Exception {
+        int kills = Integer.getInteger("crash.compactionKills", DEFAULT_KILLS);
+        int midCompaction = killAndCheck(dir, kills, COMPACT_EVERY);
+        System.out.println(midCompaction + " of " + kills + " kills landed inside compact()");
+        assertTrue(midCompaction >= kills / 10, midCompaction + " of " + kills + " kills landed inside compact()");
+    }
+
+    /** @return how many kills landed inside {@code compact()} */
+    private static int killAndCheck(Path dir, int kills, int compactEvery) throws Exception {
         Path file = dir.resolve("crash.hmap");
+        int midCompaction = 0;
         Map<Long, String> model = new HashMap<>();
         SplittableRandom random = new SplittableRandom(20261129);
         int recovered = 0;
@@ -41,7 +58,9 @@ class CrashRecoveryTest {
         for (int round = 0; round < kills; round++) {
             long seed = random.nextLong();
             Concurrency mode = mode(round);
-            long reported = runAndKill(file, seed, mode, 30 + random.nextInt(400));
+            long[] run = runAndKill(file, seed, mode, 30 + random.nextInt(400), compactEvery);
+            long reported = run[0];
+            midCompaction += (int) run[1];
 
             CrashOps ops = new CrashOps(seed);
             for (long i = 0; i < reported; i++) {
@@ -73,6 +92,7 @@ class CrashRecoveryTest {
         }
         assertEquals(kills, recovered, "every kill left a dirty file that was recovered");
         assertTrue(applied > kills * 10L, "the children did real work: " + applied + " operations");
+        return midCompaction;
     }
 
     private static Concurrency mode(int round) {
@@ -99,13 +119,19 @@ class CrashRecoveryTest {
         }
     }
 
-    /** Starts the child, lets it write for {@code millis} after it is ready, kills it; returns ops reported. */
-    private static long runAndKill(Path file, long seed, Concurrency mode, int millis) throws Exception {
+    /**
+     * Starts the child, lets it write for {@code millis} after it is ready, kills it.
+     *
+     * @return {ops reported, 1 if the kill landed inside compact() else 0}
+     */
+    private static long[] runAndKill(Path file, long seed, Concurrency mode, int millis, int compactEvery)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), CrashChild.class.getName(), file.toString(), Long.toString(seed),
-                mode.name())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                mode.name(), Integer.toString(compactEvery))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         AtomicLong reported = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
         Object ready = new Object();
         boolean[] isReady = {false};
         Thread reader = Thread.ofPlatform().start(() -> {
@@ -118,6 +144,8 @@ class CrashRecoveryTest {
                             isReady[0] = true;
                             ready.notifyAll();
                         }
+                    } else if (line.equals("COMPACTING") || line.equals("COMPACTED")) {
+                        compacting.set(line.equals("COMPACTING"));
                     } else {
                         reported.set(Long.parseLong(line) + 1);
                     }
@@ -140,6 +168,6 @@ class CrashRecoveryTest {
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         reader.join(TimeUnit.SECONDS.toMillis(30));
         assertEquals(137, child.exitValue(), "killed by SIGKILL");
-        return reported.get();
+        return new long[] {reported.get(), compacting.get() ? 1 : 0};
     }
 }

@@ -75,4 +75,43 @@ class StoreEventsTest {
         RecordedEvent corruption = byName.get("io.hmapstore.Corruption").get(0);
         assertTrue(corruption.getString("message").contains("segment 0"), corruption.getString("message"));
     }
+
+    @Test
+    void compactionRun_isOneCompactEvent_withWhatItMoved(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("compact.jfr");
+        long moved;
+        try (Recording recording = new Recording()) {
+            recording.enable("io.hmapstore.Compact");
+            recording.start();
+            try (OffHeapMap<Long, String> store = OffHeapMap.of(Codecs.longs(), Codecs.utf8())
+                    .concurrency(Concurrency.SINGLE_WRITER).open()) {
+                for (long k = 0; k < 20_000; k++) {
+                    store.put(k, "value-" + k + "-".repeat(30));
+                }
+                // Every third key goes: no slab empties, and two thirds in use is above the half at which writes
+                // compact by themselves, but within the three quarters compact() takes.
+                for (long k = 0; k < 20_000; k++) {
+                    if (k % 3 == 0) {
+                        store.remove(k);
+                    }
+                }
+                long runsBefore = store.stats().compactions();
+                assertEquals(0, runsBefore, "no run due before compact()");
+                long movedBefore = store.stats().compactedBytes();
+                store.compact();
+                assertEquals(runsBefore + 1, store.stats().compactions(), "compact() is one run");
+                moved = store.stats().compactedBytes() - movedBefore;
+                assertTrue(moved > 0, "compact() moved entries");
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> runs = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("io.hmapstore.Compact")).toList();
+        RecordedEvent last = runs.get(runs.size() - 1);
+        assertTrue(last.getBoolean("explicit"));
+        assertEquals(moved, last.getLong("movedBytes"));
+        assertTrue(last.getLong("slabs") > 0 && last.getDouble("fragmentationAfter") < last.getDouble("fragmentationBefore"),
+                last.toString());
+    }
 }

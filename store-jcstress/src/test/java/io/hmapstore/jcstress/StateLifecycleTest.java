@@ -112,4 +112,23 @@ class StateLifecycleTest {
             assertEquals("0, 0, 1", r.toString());
         }
     }
+
+    @Test
+    void relocationRace_movesTheEntry_andTheReaderSeesItsValueEitherSide() {
+        for (int i = 0; i < ROUNDS; i++) {
+            var before = new RelocationRace();
+            var r = new III_Result();
+            before.reader(r);
+            before.writer();
+            before.arbiter(r);
+            assertEquals("0, 0, 1", r.toString());
+
+            var after = new RelocationRace();
+            r = new III_Result();
+            after.writer();
+            after.reader(r);
+            after.arbiter(r);
+            assertEquals("0, 0, 1", r.toString());
+        }
+    }
 }

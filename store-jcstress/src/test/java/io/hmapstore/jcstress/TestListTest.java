@@ -27,11 +27,11 @@ class TestListTest {
         }
         TreeSet<String> listed = new TreeSet<>();
         for (String name : List.of("NoTornValues.Bytes", "NoTornValues.Longs", "NoLostMerge.Absent",
-                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink")) {
+                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink", "RelocationRace")) {
             if (list.contains("io.hmapstore.jcstress." + name)) {
                 listed.add(name);
             }
         }
-        assertEquals(7, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
+        assertEquals(8, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
     }
 }

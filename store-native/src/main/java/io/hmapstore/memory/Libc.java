@@ -54,6 +54,8 @@ final class Libc {
     /** Do not charge the mapping against the commit limit (it only reserves address space). */
     static final int MAP_NORESERVE = 0x4000;
 
+    /** Expect random access: no readahead around a fault in the range. */
+    static final int MADV_RANDOM = 1;
     /** Drop the pages now: zero-fill (anonymous) or the file's bytes on the next touch. */
     static final int MADV_DONTNEED = 4;
     /** Free lazily: the kernel may keep the old bytes until it needs the memory. */
@@ -347,6 +349,7 @@ final class Libc {
 
     static String adviceName(int advice) {
         return switch (advice) {
+            case MADV_RANDOM -> "MADV_RANDOM";
             case MADV_DONTNEED -> "MADV_DONTNEED";
             case MADV_FREE -> "MADV_FREE";
             case MADV_REMOVE -> "MADV_REMOVE";

@@ -130,6 +130,7 @@ public final class MappedRegion implements AutoCloseable {
             base = reserve(max);
             if (size > 0) {
                 Libc.mmap(base, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
+                noReadahead(base, size);
             }
             return new MappedRegion(base, size, max, fd, absolute, false);
         } catch (RuntimeException e) {
@@ -297,6 +298,7 @@ public final class MappedRegion implements AutoCloseable {
                     Libc.ftruncate(fd, newSize);
                 }
                 Libc.mmap(base + oldSize, newSize - oldSize, readWrite, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, oldSize);
+                noReadahead(base + oldSize, newSize - oldSize);
             } else {
                 Libc.mprotect(base + oldSize, newSize - oldSize, readWrite);
             }
@@ -543,10 +545,21 @@ public final class MappedRegion implements AutoCloseable {
         int readWrite = Libc.PROT_READ | Libc.PROT_WRITE;
         if (isFileBacked()) {
             Libc.mmap(base + offset, length, readWrite, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, offset);
+            noReadahead(base + offset, length);
         } else {
             Libc.mmap(base + offset, length, readWrite,
                     Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE | Libc.MAP_FIXED, -1, 0);
         }
+    }
+
+    /**
+     * A store's file pages are touched at random (hash order), so readahead around a fault only fills
+     * the page cache with pages nobody asked for: zero pages read from the holes {@code PUNCH_HOLE} left,
+     * which count as resident and undo what releasing the hole gave back. {@code MADV_RANDOM} turns it off
+     * for the extent.
+     */
+    private static void noReadahead(long address, long length) {
+        Libc.madvise(address, length, Libc.MADV_RANDOM);
     }
 
     private static long reserve(long bytes) {
