@@ -48,11 +48,7 @@ public final class BucketLayout {
     static final int EVACUATED_EMPTY = 4;
     public static final int MIN_TOPHASH = 5;
 
-    /**
-     * Unaligned, so a lookup's tophash word and overflow link pay no alignment check: both are 8-aligned
-     * anyway (arrays and overflow buckets start 8-aligned, and a bucket's size is a multiple of 8).
-     */
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private static final long BYTES_01 = 0x0101_0101_0101_0101L;
