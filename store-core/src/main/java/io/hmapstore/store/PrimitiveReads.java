@@ -107,6 +107,21 @@ final class PrimitiveReads {
         return readPrimitive(seg, hash, null, key, out, absent);
     }
 
+    /**
+     * {@code get(MemorySegment, MemorySegment)}: an 8-byte key takes the short path, any other the full
+     * read.
+     *
+     * @return whether the key was found (its value is then in {@code out})
+     */
+    boolean get(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment out) {
+        long hash = codecs.hashOfEncodedKey(key);
+        int seg = table.segmentOf(hash);
+        if (codecs.keys.fixedSize() == Long.BYTES) {
+            return readLongKey(seg, hash, key.get(LONG, 0), out, 0) != 0;
+        }
+        return readPrimitive(seg, hash, key, 0, out, 0) != 0;
+    }
+
     /** {@link #boxedLong}'s answer when its short path could not decide. */
     static final Object UNDECIDED = new Object();
 

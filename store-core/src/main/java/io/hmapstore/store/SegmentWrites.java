@@ -5,6 +5,7 @@ import io.hmapstore.store.KeyValueCodecs.Key;
 import io.hmapstore.store.KeyValueCodecs.Value;
 import io.hmapstore.table.HashTable;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The one skeleton every write of a {@link TableStore} runs: enter the key's segment, drop the key's
@@ -19,6 +20,9 @@ import java.lang.foreign.MemorySegment;
  * zero-allocation paths make no lambda and their call sites stay monomorphic.
  */
 final class SegmentWrites {
+    /** As {@code Codecs.longs()} encodes: 8 bytes, little-endian, which is native order here. */
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
     private final HashTable table;
     private final SegmentAccess access;
     private final CacheBounds bounds;
@@ -78,6 +82,23 @@ final class SegmentWrites {
                 v.writer(), deadline);
         bounds.puts.increment(k.seg);
         return updated ? 0 : CacheBounds.INSERTED;
+    }
+
+    /**
+     * {@code put(MemorySegment, MemorySegment)}, or {@code remove(MemorySegment)} when {@code value} is
+     * null, on caller-encoded bytes: an 8-byte key or value travels as its bits.
+     *
+     * @return for a remove, whether the key was there
+     */
+    boolean segmentWrite(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment value) {
+        long hash = codecs.hashOfEncodedKey(key);
+        int seg = table.segmentOf(hash);
+        boolean keyBits = codecs.keys.fixedSize() == Long.BYTES;
+        boolean remove = value == null;
+        boolean valueBits = !remove && codecs.values.fixedSize() == Long.BYTES;
+        return primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
+                remove || valueBits ? null : value, remove ? 0 : value.byteSize(), valueBits ? value.get(LONG, 0) : 0,
+                remove);
     }
 
     /**

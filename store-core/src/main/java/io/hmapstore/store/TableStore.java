@@ -17,7 +17,6 @@ import io.hmapstore.store.KeyValueCodecs.Key;
 import io.hmapstore.store.KeyValueCodecs.Value;
 import io.hmapstore.table.HashTable;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Objects;
@@ -51,7 +50,6 @@ import java.util.Set;
  * @param <V> value type
  */
 public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeapMap<K, V> {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     static final int MAX_SEGMENT_BITS = 10;
 
     private final StoreConfig<K, V> config;
@@ -384,12 +382,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     public boolean get(MemorySegment key, MemorySegment valueOut) {
         KeyValueCodecs.checkEncoded("key", keys, key);
         Objects.requireNonNull(valueOut, "valueOut");
-        long hash = codecs.hashOfEncodedKey(key);
-        int seg = table.segmentOf(hash);
-        if (keys.fixedSize() == Long.BYTES) {
-            return reads.readLongKey(seg, hash, key.get(LONG, 0), valueOut, 0) != 0;
-        }
-        return reads.readPrimitive(seg, hash, key, 0, valueOut, 0) != 0;
+        return reads.get(codecs, key, valueOut);
     }
 
     @Override
@@ -399,12 +392,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         if (writeGuard != null) {
             guard(keys.decode(key, 0, key.byteSize()), values.decode(value, 0, value.byteSize()));
         }
-        long hash = codecs.hashOfEncodedKey(key);
-        int seg = table.segmentOf(hash);
-        boolean keyBits = keys.fixedSize() == Long.BYTES;
-        boolean valueBits = values.fixedSize() == Long.BYTES;
-        writes.primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
-                valueBits ? null : value, value.byteSize(), valueBits ? value.get(LONG, 0) : 0, false);
+        writes.segmentWrite(codecs, key, value);
     }
 
     @Override
@@ -413,11 +401,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         if (writeGuard != null) {
             guard(keys.decode(key, 0, key.byteSize()), null);
         }
-        long hash = codecs.hashOfEncodedKey(key);
-        int seg = table.segmentOf(hash);
-        boolean bits = keys.fixedSize() == Long.BYTES;
-        return writes.primitiveWrite(seg, hash, bits ? null : key, key.byteSize(), bits ? key.get(LONG, 0) : 0, null,
-                0, 0, true);
+        return writes.segmentWrite(codecs, key, null);
     }
 
     /* --- Views --- */
