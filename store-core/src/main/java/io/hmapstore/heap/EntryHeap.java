@@ -314,10 +314,18 @@ public final class EntryHeap {
      * Frees everything at once and hands the whole heap to the release policy: {@code clear()}.
      * Offsets handed out before are dead afterwards.
      */
-    public synchronized void reset() {
-        if (reclaimer != null) {
-            reclaimer.drop();
+    public void reset() {
+        // The reclaimer's queue first, and outside this heap's lock: a reclaim holds the reclaimer's lock
+        // while it frees into the heap, so taking them the other way round could deadlock with a
+        // cleanUp() (ResetLockOrderTest). No writer retires meanwhile: clear() holds every segment.
+        Reclaimer r = reclaimer;
+        if (r != null) {
+            r.drop();
         }
+        resetBlocks();
+    }
+
+    private synchronized void resetBlocks() {
         long used = top - heapStart;
         // Crash-ordered: the file must never record a top over a heap the policy has already wiped
         // (a walk of it would find no block headers and refuse the file). So: mark the old heap as
