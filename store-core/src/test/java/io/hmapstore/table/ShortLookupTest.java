@@ -1,0 +1,115 @@
+package io.hmapstore.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.hmapstore.Codecs;
+import io.hmapstore.Concurrency;
+import io.hmapstore.OffHeapMap;
+import io.hmapstore.store.TableStore;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HashTable#findInlineLong}, the short lookup {@code getLong} inlines: it answers for a chain of up
+ * to {@link HashTable#SHORT_CHAIN} overflow buckets as the general lookup does, and leaves a longer chain
+ * or a link it cannot check to the general lookup ({@link HashTable#SLOW}), never following it.
+ */
+class ShortLookupTest {
+    private static final long SEED = 7;
+
+    private static TableStore<Long, Long> longs() {
+        return (TableStore<Long, Long>) OffHeapMap.of(Codecs.longs(), Codecs.longs())
+                .concurrency(Concurrency.CONCURRENT).expectedEntries(1000).seed(SEED).open();
+    }
+
+    /** Keys of segment 0 whose hash falls into bucket {@code bucket}, {@code n} of them. */
+    private static List<Long> keysInBucket(HashTable t, long bucket, int n) {
+        long mask = (1L << t.log2Buckets(0)) - 1;
+        List<Long> keys = new ArrayList<>();
+        for (long k = 0; keys.size() < n; k++) {
+            long h = Hashing.ofLong(k, SEED);
+            if (t.segmentOf(h) == 0 && (h & mask) == bucket) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    private static long shortLookup(TableStore<Long, Long> store, long key) {
+        HashTable t = store.table();
+        return t.findInlineLong(store.memory(), 0, Hashing.ofLong(key, SEED), key);
+    }
+
+    private static long generalLookup(TableStore<Long, Long> store, long key) {
+        return store.table().find(0, Hashing.ofLong(key, SEED), null, 0, Long.BYTES, key);
+    }
+
+    @Test
+    void aChainOfFullBuckets_isSearchedWhole_hitsAndMissesAlike() {
+        try (TableStore<Long, Long> store = longs()) {
+            // 20 keys in one bucket: the bucket and two overflow buckets, the last not full. One more
+            // key of that bucket, never stored, is a miss that must read all three.
+            List<Long> keys = keysInBucket(store.table(), 6, 21);
+            for (int i = 0; i < 20; i++) {
+                store.putLong(keys.get(i), 100 + i);
+            }
+            assertEquals(2, store.table().overflowBuckets(0));
+            for (int i = 0; i < 20; i++) {
+                long slot = shortLookup(store, keys.get(i));
+                assertEquals(generalLookup(store, keys.get(i)), slot, "key " + i + " of the chain");
+            }
+            assertEquals(-1, shortLookup(store, keys.get(20)), "a miss at the end of the chain");
+
+            // Sixteen keys fill the bucket and one overflow bucket, which then has no link: a miss ends there.
+            for (int i = 16; i < 20; i++) {
+                store.remove(keys.get(i));
+            }
+            assertEquals(-1, shortLookup(store, keys.get(20)), "a miss in a full chain without a next bucket");
+        }
+    }
+
+    @Test
+    void aChainLongerThanTheShortOne_isLeftToTheGeneralLookup() {
+        try (TableStore<Long, Long> store = longs()) {
+            int chain = HashTable.SHORT_CHAIN + 2;
+            List<Long> keys = keysInBucket(store.table(), 2, 8 * chain);
+            for (int i = 0; i < keys.size(); i++) {
+                store.putLong(keys.get(i), i);
+            }
+            long first = keys.get(0);
+            long last = keys.get(keys.size() - 1);
+            assertNotEquals(HashTable.SLOW, shortLookup(store, first));
+            assertEquals(HashTable.SLOW, shortLookup(store, last), "the key is past the short chain");
+            assertEquals(keys.size() - 1, store.getLong(last, -1), "and getLong finds it through the general lookup");
+        }
+    }
+
+    @Test
+    void aLinkThatNamesNoOverflowBucket_isNotFollowed() {
+        try (TableStore<Long, Long> store = longs()) {
+            HashTable t = store.table();
+            List<Long> keys = keysInBucket(t, 5, 9);
+            for (int i = 0; i < 8; i++) {
+                store.putLong(keys.get(i), i);
+            }
+            // Forge a bucket holding the ninth key in the store header page and aim the full bucket's
+            // link at it, as a flipped byte might: the short lookup must not read a value from it.
+            MemorySegment m = store.memory();
+            long forged = 0x800;
+            long absent = keys.get(8);
+            m.set(ValueLayout.JAVA_BYTE, forged, (byte) BucketLayout.tophash(Hashing.ofLong(absent, SEED)));
+            m.set(ValueLayout.JAVA_LONG_UNALIGNED, t.layout.keyAt(forged, 0), absent);
+            long array = m.get(ValueLayout.JAVA_LONG, t.header(0) + SegmentHeader.BUCKETS);
+            m.set(ValueLayout.JAVA_LONG, array + 5 * t.layout.size + t.layout.overflow, forged);
+
+            assertEquals(HashTable.SLOW, shortLookup(store, absent));
+            // A link past the mapping is not followed either.
+            m.set(ValueLayout.JAVA_LONG, array + 5 * t.layout.size + t.layout.overflow, m.byteSize() - 8);
+            assertEquals(HashTable.SLOW, shortLookup(store, absent));
+        }
+    }
+}
