@@ -369,7 +369,7 @@ public final class HashTable {
         }
     }
 
-    // ---------------------------------------------------------------- store ordering and tophash words, shared
+    // ---------------------------------------------------------------- store ordering, shared
 
     /**
      * Orders the stores before it ahead of the store after it. The crash-ordering rules (a slot before
@@ -379,16 +379,6 @@ public final class HashTable {
      */
     static void publish() {
         VarHandle.storeStoreFence();
-    }
-
-    /** {@link BucketLayout#zeroBytes}, kept here for its callers. */
-    static long zeroBytes(long x) {
-        return BucketLayout.zeroBytes(x);
-    }
-
-    /** {@link BucketLayout#emptyBytes}, kept here for its callers. */
-    static long emptyBytes(long x) {
-        return BucketLayout.emptyBytes(x);
     }
 
     // ---------------------------------------------------------------- clear and segment shape

@@ -51,14 +51,14 @@ class TophashWordTest {
     @Test
     void zeroBytes_marksExactlyTheZeroBytes() {
         for (long word : words()) {
-            assertEquals(oracle(word, b -> b == 0), HashTable.zeroBytes(word), () -> Long.toHexString(word));
+            assertEquals(oracle(word, b -> b == 0), BucketLayout.zeroBytes(word), () -> Long.toHexString(word));
         }
     }
 
     @Test
     void emptyBytes_marksExactlyTheEmptyTophashes() {
         for (long word : words()) {
-            assertEquals(oracle(word, BucketLayout::isEmpty), HashTable.emptyBytes(word), () -> Long.toHexString(word));
+            assertEquals(oracle(word, BucketLayout::isEmpty), BucketLayout.emptyBytes(word), () -> Long.toHexString(word));
         }
     }
 
@@ -66,7 +66,7 @@ class TophashWordTest {
     void matchingATophash_marksExactlyItsBytes() {
         for (long word : words()) {
             int top = (int) (word >>> 24) & 0xFF;
-            assertEquals(oracle(word, b -> b == top), HashTable.zeroBytes(word ^ top * 0x0101_0101_0101_0101L),
+            assertEquals(oracle(word, b -> b == top), BucketLayout.zeroBytes(word ^ top * 0x0101_0101_0101_0101L),
                     () -> Long.toHexString(word) + " / " + top);
         }
     }
