@@ -65,12 +65,26 @@ public final class ReaderEpochs {
         return true;
     }
 
-    /** Waits until every reader that entered before this call has left (RCU's synchronize). */
+    /**
+     * Waits until every reader that entered before this call has left (RCU's synchronize). A reader
+     * may be descheduled inside its section (a virtual thread unmounted in a codec's decode), so the
+     * wait spins only briefly and then parks ({@link Backoff}): spinning kept the carrier that reader
+     * needed ({@code EpochsVirtualThreadsTest}).
+     */
     public void synchronize() {
         long target = epoch.get() + 2;
-        while (epoch.get() < target) {
-            if (!tryAdvance()) {
-                Thread.onSpinWait();
+        boolean interrupted = false;
+        long park = Backoff.MIN_PARK_NANOS;
+        try {
+            for (int step = 0; epoch.get() < target; step++) {
+                if (!tryAdvance()) {
+                    park = Backoff.pause(step, park, this);
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.hmapstore.store;
 
+import io.hmapstore.heap.Backoff;
 import io.hmapstore.table.HashTable;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * at 1M entries, put-update took 0.45 times as long when this replaced it, in two runs; README,
  * "Concurrent writes".)
  *
- * <p>Waiters spin a little, then park with exponential backoff ({@code parkNanos}, 1 µs doubling to
+ * <p>Waiters spin a little, then park with exponential backoff ({@link Backoff}: 1 µs doubling to
  * 1 ms). Sections are short (one bucket's work and a little evacuation), so most waits end while
  * spinning; a waiter that outlasts the spin is waiting for a holder that is not running, and must give
  * its CPU away: a virtual thread's carrier is what the descheduled holder needs to finish. Yielding is
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * sleeping (or monitor-blocked) virtual thread did not let it run again in a minute
  * ({@code SegmentLocksVirtualThreadsTest}).
  * The park is timed, not a queue the holder would have to signal, so {@link #unlock} stays one release
- * store, and a wake-up cannot be lost: a waiter looks again after at most {@link #MAX_PARK_NANOS}.
+ * store, and a wake-up cannot be lost: a waiter looks again after at most {@link Backoff#MAX_PARK_NANOS}.
  * On a platform thread waiting allocates nothing, so the zero-allocation paths stay so under contention
  * (a virtual thread that parks keeps its stack on the heap meanwhile). An interrupt does
  * not end a wait (writes are not interruptible); it is kept and set again once the lock is taken.
@@ -41,12 +41,6 @@ final class SegmentLocks {
     private final Thread[] holders;
     /** References between two holders: a 64-byte cache line at 4 bytes a reference (and still apart at 8). */
     private static final int STRIDE = 16;
-    /** Spins before a waiter first parks: a few microseconds, longer than a write's section. */
-    static final int SPINS = 256;
-    /** A waiter's first park; each next one is twice as long, up to {@link #MAX_PARK_NANOS}. */
-    static final long MIN_PARK_NANOS = 1_000;
-    /** The longest park: how late a long wait may notice that the lock is free (or the store closed). */
-    static final long MAX_PARK_NANOS = 1_000_000;
 
     SegmentLocks(HashTable table, BooleanSupplier closed) {
         this.table = table;
@@ -72,9 +66,9 @@ final class SegmentLocks {
     /** Spins, then parks with backoff, until the segment is taken; @return its odd stamp */
     private long await(int seg) {
         boolean interrupted = false;
-        long park = MIN_PARK_NANOS;
+        long park = Backoff.MIN_PARK_NANOS;
         try {
-            for (int spins = 0; ; spins++) {
+            for (int step = 0; ; step++) {
                 long stamp = table.tryBeginWrite(seg);
                 if (stamp >= 0) {
                     return stamp;
@@ -82,15 +76,8 @@ final class SegmentLocks {
                 if (closed.getAsBoolean()) {
                     throw new IllegalStateException("store is closed");
                 }
-                if (spins < SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.parkNanos(this, park);
-                    park = Math.min(park * 2, MAX_PARK_NANOS);
-                    // parkNanos returns at once while the interrupt status is set: clear it, or the wait
-                    // would spin again.
-                    interrupted |= Thread.interrupted();
-                }
+                park = Backoff.pause(step, park, this);
+                interrupted |= Thread.interrupted();
             }
         } finally {
             if (interrupted) {
