@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a writing child JVM with SIGKILL at random moments and checks that the reopened store holds
  * every operation the child reported as returned, and verifies clean. {@code -Dcrash.kills=1000} for
  * the long run (about 15 minutes here); CI runs {@value #DEFAULT_KILLS}. The second test's child calls
- * {@code compact()} every {@value #COMPACT_EVERY} operations, so many kills land inside a compaction
+ * {@code compact()} every {@value #COMPACT_EVERY} operations, and each kill waits for one to start, so
+ * about half the kills land inside a compaction
  * (moves half done: an entry in its old and new block, the slot naming one; slabs half given back);
  * {@code -Dcrash.compactionKills=1000} for its long run.
  */
@@ -162,6 +163,14 @@ class CrashRecoveryTest {
         }
         assertTrue(isReady[0], "child started");
         Thread.sleep(millis);
+        if (compactEvery > 0) {
+            // Aim the kill at a compaction: a random moment lands in one too seldom to count on (2 to 11
+            // of 30 in runs here, as the machine's load varied).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!compacting.get() && System.nanoTime() < deadline && child.isAlive()) {
+                Thread.onSpinWait();
+            }
+        }
         // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
         // pipe, dropping reports the child made before it died.
         child.toHandle().destroyForcibly();
