@@ -36,7 +36,9 @@ final class InspectCommand extends StoreFileCommand {
         out.println("format      version " + info.formatVersion() + ", page size " + info.pageSize());
         out.println("keys        " + codec(info.keyCodec(), info.keySize()));
         out.println("values      " + codec(info.valueCodec(), info.valueSize()));
-        out.println("state       " + (info.clean() ? "clean" : snapshot.writerAttached() ? "dirty (open in a writer)"
+        out.println("state       " + (info.clean()
+                ? snapshot.writerAttached() ? "clean (open in a writer that has not written to it yet)" : "clean"
+                : snapshot.writerAttached() ? "dirty (open in a writer)"
                 : "dirty (not closed cleanly; hmapstore recover FILE recovers it)"));
         out.println("writer      " + (snapshot.writerAttached()
                 ? "attached: these figures are a snapshot, which may be caught mid-write" : "none"));

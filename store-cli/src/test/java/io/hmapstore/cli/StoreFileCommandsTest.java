@@ -352,6 +352,29 @@ class StoreFileCommandsTest {
         assertEquals(0, execute("verify", file.toString()).exitCode());
     }
 
+    /** A writer marks its file dirty at its first write, not when it opens it (DirtyMarkTest in store-core). */
+    @Test
+    void inspect_besideAWriterThatHasNotWrittenYet_saysCleanAndAttached() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), WriterChild.class.getName(), file.toString(), "--no-write"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertEquals("READY", childOut.readLine(), "the writer opened the store");
+            Run inspect = execute("inspect", file.toString());
+            assertEquals(0, inspect.exitCode(), inspect.out() + inspect.err());
+            assertEquals(List.of("state", "clean", "(open", "in", "a", "writer", "that", "has", "not", "written", "to",
+                    "it", "yet)"), inspect.row("state"));
+            assertEquals(Long.toString(ENTRIES), inspect.row("entries").get(1));
+            child.getOutputStream().close();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, child.exitValue());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void inspect_fileOpenForWritingInThisProcess_exitsTwoWithoutTouchingItsLock() {
         try (OffHeapMap<String, byte[]> store = OffHeapMap.of(Codecs.utf8(), Codecs.bytes()).persistTo(file).open()) {

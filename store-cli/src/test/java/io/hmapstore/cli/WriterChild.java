@@ -15,13 +15,15 @@ public final class WriterChild {
     }
 
     /**
-     * @param args the store file
+     * @param args the store file, and {@code --no-write} to open it without writing
      * @throws IOException if standard input fails
      */
     public static void main(String[] args) throws IOException {
         try (OffHeapMap<String, byte[]> store = OffHeapMap.of(Codecs.utf8(), Codecs.bytes()).persistTo(Path.of(args[0]))
                 .open()) {
-            store.put("from the writer", new byte[5]);
+            if (args.length < 2 || !args[1].equals("--no-write")) {
+                store.put("from the writer", new byte[5]);
+            }
             System.out.println("READY");
             System.out.flush();
             while (System.in.read() >= 0) {

@@ -40,10 +40,14 @@ final class SegmentAccess {
     final ReaderEpochs epochs;
     /** Whether single-writer mode checks stamps ({@code CONCURRENT_WRITE_CHECK}). */
     final boolean writerCheck;
+    /** The store's file, marked dirty before the first write; null for an anonymous store. */
+    private final StoreFile file;
     private volatile boolean closed;
 
-    SegmentAccess(HashTable table, EntryHeap heap, boolean concurrent, boolean writerCheck, boolean epochReclamation) {
+    SegmentAccess(HashTable table, EntryHeap heap, StoreFile file, boolean concurrent, boolean writerCheck,
+            boolean epochReclamation) {
         this.table = table;
+        this.file = file;
         this.writerCheck = writerCheck;
         this.locks = concurrent ? new SegmentLocks(table, () -> closed) : null;
         if (locks != null && epochReclamation) {
@@ -77,6 +81,9 @@ final class SegmentAccess {
 
     long enterWrite(int seg) {
         checkOpen();
+        if (file != null) {
+            file.beforeWrite();
+        }
         if (locks != null) {
             return locks.lock(seg);
         }

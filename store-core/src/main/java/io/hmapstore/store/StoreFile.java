@@ -32,6 +32,17 @@ import java.util.BitSet;
  * file is clean or dirty, the allocator's free lists are rebuilt from what the segments reach
  * (they live on the Java heap); a dirty file first has each segment recovered
  * ({@link HashTable#recover}).
+ *
+ * <p>The dirty mark. A file says dirty, durably (the superblock's page msynced), before anything that
+ * matters is written to it, and clean again only once everything is durable ({@link #closeClean}). A
+ * file found clean is marked before its first write ({@link #beforeWrite}, which every write section
+ * calls), not when it is opened: the msync waits for the disk, and a service that opens many files
+ * (the Infinispan store opens one per segment, 256 by default) paid one per file on every restart
+ * even for files it only read. What an opening writes before that is meaningless at rest (stamps,
+ * the allocator's free-list links) or free space (free blocks zeroed and their headers rewritten,
+ * which the heap walk reads sound or wholly zero either way), so a power loss then leaves a file that
+ * says clean over nothing that could be lost. A store whose reads write (eviction's access bits,
+ * expiry) is marked when opened, as is a new file; a file found dirty already says so on disk.
  */
 final class StoreFile implements AutoCloseable {
     /**
@@ -46,6 +57,8 @@ final class StoreFile implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private MappedRegion region;
+    /** Whether the file's dirty mark is on disk for this opening: set once, never cleared. */
+    private volatile boolean markedDirty;
 
     private StoreFile(Path path, FileChannel lockChannel, FileLock lock) {
         this.path = path;
@@ -91,9 +104,11 @@ final class StoreFile implements AutoCloseable {
         try {
             long length = Files.size(path);
             Parts parts = length == 0 ? file.create(config, fresh) : file.reopen(config, length);
-            MemorySegment m = parts.region().segment();
-            m.set(ValueLayout.JAVA_INT, StoreHeader.STATE, StoreHeader.DIRTY);
-            parts.region().sync(0, MappedRegion.pageSize());
+            if (parts.recovered()) {
+                file.markedDirty = true;
+            } else if (length == 0 || config.evicting() || config.expiring()) {
+                file.markDirty();
+            }
             return parts;
         } catch (IOException e) {
             file.close();
@@ -332,12 +347,38 @@ final class StoreFile implements AutoCloseable {
         m.set(ValueLayout.JAVA_INT, StoreHeader.CRC, StoreHeader.crc(m));
     }
 
-    /** Makes everything durable, marks the file clean, and unmaps it. */
+    /** Marks the file dirty before this opening's first write, unless it is already (class notes). */
+    void beforeWrite() {
+        if (!markedDirty) {
+            markDirty();
+        }
+    }
+
+    private synchronized void markDirty() {
+        if (markedDirty) {
+            return;
+        }
+        try {
+            region.segment().set(ValueLayout.JAVA_INT, StoreHeader.STATE, StoreHeader.DIRTY);
+            region.sync(0, MappedRegion.pageSize());
+        } catch (NativeCallException e) {
+            throw NativeFailure.of("cannot mark store file " + path + " dirty before its first write (nothing was"
+                    + " written)", e);
+        }
+        markedDirty = true;
+    }
+
+    /**
+     * Makes everything durable, marks the file clean, and unmaps it. A file this opening never marked
+     * dirty says clean already, and nothing of it changed that a reopen would read.
+     */
     void closeClean() {
         if (region != null && !region.isClosed()) {
-            region.sync();
-            region.segment().set(ValueLayout.JAVA_INT, StoreHeader.STATE, StoreHeader.CLEAN);
-            region.sync(0, MappedRegion.pageSize());
+            if (markedDirty) {
+                region.sync();
+                region.segment().set(ValueLayout.JAVA_INT, StoreHeader.STATE, StoreHeader.CLEAN);
+                region.sync(0, MappedRegion.pageSize());
+            }
             region.close();
         }
         close();

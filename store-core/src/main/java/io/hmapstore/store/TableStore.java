@@ -100,7 +100,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.staleCheck = config.guarded(Guard.STALE_VIEW_CHECK);
         this.writeGuard = config.writeGuard();
         this.expiring = config.expiring();
-        this.access = new SegmentAccess(table, heap, config.concurrency() == Concurrency.CONCURRENT,
+        this.access = new SegmentAccess(table, heap, file, config.concurrency() == Concurrency.CONCURRENT,
                 config.guarded(Guard.CONCURRENT_WRITE_CHECK), config.guarded(Guard.EPOCH_RECLAMATION));
         this.bounds = new CacheBounds(config, opening, access);
         this.reads = new PrimitiveReads(table, heap, access, bounds);
