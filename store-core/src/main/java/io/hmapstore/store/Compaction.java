@@ -14,8 +14,10 @@ import io.hmapstore.table.HashTable;
  * the segment it holds, so a write pays a bounded amount while a run is under way and nothing once it is
  * done. A run ends when every segment's walk has reached its end; a segment that sees no write holds its
  * run open until {@link #compactAll} (the store's {@code compact()} and {@code cleanUp()}), which walks
- * every segment in turn under its write lock. A run chooses the slabs at most half in use, so a byte moved
- * frees at least a byte; an explicit {@code compact()} takes those at most three quarters in use.
+ * every segment in turn, {@value #WALK_SLICE} chains per hold of its write lock, so that the segment's
+ * writers wait for one slice at most rather than for the walk of the whole segment. A run chooses the
+ * slabs at most half in use, so a byte moved frees at least a byte; an explicit {@code compact()} takes
+ * those at most three quarters in use.
  *
  * <p>Thread safety: a segment's cursor is touched only under that segment's write lock; starting and
  * ending a run are synchronized on this object, which is taken before the heap's lock, never after.
@@ -23,6 +25,8 @@ import io.hmapstore.table.HashTable;
 final class Compaction {
     /** The chains a write walks while a run is under way: its bounded share of the work. */
     static final int CHAINS_PER_WRITE = 4;
+    /** The chains {@link #compactAll} walks per hold of a segment's write lock. */
+    static final int WALK_SLICE = 256;
     private static final double INCREMENTAL_OCCUPANCY = 0.5;
     private static final double EXPLICIT_OCCUPANCY = 0.75;
 
@@ -76,32 +80,40 @@ final class Compaction {
         }
     }
 
+    /** Walks every segment to the end of the run under way, a slice at a time; stops if the run ends. */
     private void walkAll() {
-        for (int s = 0; s < table.segments && active; s++) {
-            long stamp = access.enterWrite(s);
-            try {
-                // A growth under way would hold the walk back: finish it first.
-                table.finishGrowth(s);
-                advance(s, Long.MAX_VALUE);
-            } finally {
-                access.exitWrite(s, stamp);
+        int r = run;
+        for (int s = 0; s < table.segments; s++) {
+            boolean walked = false;
+            while (!walked && active && run == r) {
+                long stamp = access.enterWrite(s);
+                try {
+                    // A growth under way would hold the walk back: finish it first.
+                    table.finishGrowth(s);
+                    walked = advance(s, WALK_SLICE);
+                } finally {
+                    access.exitWrite(s, stamp);
+                }
             }
         }
     }
 
-    private void advance(int seg, long chains) {
+    /** @return whether segment {@code seg}'s walk of the run under way has reached its end */
+    private boolean advance(int seg, long chains) {
         int r = run;
         if (runOf[seg] != r) {
             runOf[seg] = r;
             cursor[seg] = 0;
         } else if (cursor[seg] == EntryMoves.DONE) {
-            return;
+            return true;
         }
         long next = moves.step(seg, cursor[seg], chains);
         cursor[seg] = next;
         if (next == EntryMoves.DONE) {
             segmentDone(r);
+            return true;
         }
+        return false;
     }
 
     private synchronized boolean start(double maxOccupancy, boolean explicit) {

@@ -83,7 +83,7 @@ public final class EntryMoves {
             from = 0;
         }
         long chains = 1L << log2;
-        // Not from + maxChains: compact() passes Long.MAX_VALUE, and a walk a write began has from > 0.
+        // Not from + maxChains, which a caller passing a large count would overflow.
         long end = from + Math.min(maxChains, chains - from);
         int chainLimit = SegmentHeader.noverflow(m, h);
         boolean movedBucket = false;
