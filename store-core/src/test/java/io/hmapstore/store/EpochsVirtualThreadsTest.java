@@ -1,19 +1,11 @@
 package io.hmapstore.store;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.hmapstore.Codec;
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,22 +26,10 @@ class EpochsVirtualThreadsTest {
 
     @Test
     void clearWaitingForAnUnmountedReader_letsItFinish_onOneCarrier() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean exited = child.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(exited, "clear() did not finish in " + DEADLINE_SECONDS
-                + " s on one carrier (waiting for a reader that needed the carrier it held?); child said:\n" + output);
-        assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("rounds done"), output);
+        ChildJvm.run(Child.class, List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=1"), DEADLINE_SECONDS, "rounds done",
+                "clear() did not finish on one carrier (waiting for a reader that needed the carrier it held?)",
+                dir.resolve("child.log"));
     }
 
     /**
@@ -64,7 +44,8 @@ class EpochsVirtualThreadsTest {
 
         public static void main(String[] args) throws Exception {
             long start = System.nanoTime();
-            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), new SleepyDecode())
+            HookedUtf8Codec values = new HookedUtf8Codec(value -> { }, Child::sleepIfSleepy);
+            try (OffHeapMap<Long, String> map = OffHeapMap.of(Codecs.longs(), values)
                     .concurrency(Concurrency.CONCURRENT).open()) {
                 for (int round = 0; round < 3; round++) {
                     map.put(7L, SLEEPY);
@@ -88,50 +69,18 @@ class EpochsVirtualThreadsTest {
             System.out.println("rounds done");
         }
 
-        private Child() {
-        }
-    }
-
-    /** utf8 whose decode of {@code "sleepy"} sleeps for 100 ms first, unmounting a virtual thread. */
-    static final class SleepyDecode implements Codec<String> {
-        private final Codec<String> utf8 = Codecs.utf8();
-
-        @Override
-        public String id() {
-            return utf8.id();
-        }
-
-        @Override
-        public int fixedSize() {
-            return utf8.fixedSize();
-        }
-
-        @Override
-        public long encodedSize(String value) {
-            return utf8.encodedSize(value);
-        }
-
-        @Override
-        public void encode(String value, MemorySegment target, long offset) {
-            utf8.encode(value, target, offset);
-        }
-
-        @Override
-        public String decode(MemorySegment source, long offset, long length) {
-            String value = utf8.decode(source, offset, length);
-            if (value.equals(Child.SLEEPY)) {
+        /** The decode hook: a read of {@link #SLEEPY} sleeps for 100 ms, unmounting a virtual thread. */
+        static void sleepIfSleepy(String value) {
+            if (value.equals(SLEEPY)) {
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            return value;
         }
 
-        @Override
-        public Class<String> type() {
-            return String.class;
+        private Child() {
         }
     }
 }

@@ -8,13 +8,20 @@ import java.util.function.Consumer;
 /**
  * utf8, but its encode first hands the value to a hook: a store encodes a value while it holds the
  * key's segment, so the hook runs inside the write (to call back into the store, or to block there).
+ * Its decode may hand the value it decoded to another: a lock-free read decodes inside its epoch.
  */
 final class HookedUtf8Codec implements Codec<String> {
     private final Codec<String> utf8 = Codecs.utf8();
     private final Consumer<String> beforeEncode;
+    private final Consumer<String> afterDecode;
 
     HookedUtf8Codec(Consumer<String> beforeEncode) {
+        this(beforeEncode, value -> { });
+    }
+
+    HookedUtf8Codec(Consumer<String> beforeEncode, Consumer<String> afterDecode) {
         this.beforeEncode = beforeEncode;
+        this.afterDecode = afterDecode;
     }
 
     @Override
@@ -40,7 +47,9 @@ final class HookedUtf8Codec implements Codec<String> {
 
     @Override
     public String decode(MemorySegment source, long offset, long length) {
-        return utf8.decode(source, offset, length);
+        String value = utf8.decode(source, offset, length);
+        afterDecode.accept(value);
+        return value;
     }
 
     @Override

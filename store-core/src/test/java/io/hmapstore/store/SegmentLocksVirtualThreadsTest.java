@@ -1,17 +1,11 @@
 package io.hmapstore.store;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
 import io.hmapstore.OffHeapMap;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,23 +26,10 @@ class SegmentLocksVirtualThreadsTest {
 
     @Test
     void virtualWritersWaitingForADescheduledHolder_letItFinish_onTwoCarriers() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.virtualThreadScheduler.parallelism=2", "-Djdk.virtualThreadScheduler.maxPoolSize=2",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean exited = child.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(exited, "the writers did not finish in " + DEADLINE_SECONDS
-                + " s on two carriers (waiters holding every carrier while the segment's holder waits for one?); child said:\n"
-                + output);
-        assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("rounds done"), output);
+        ChildJvm.run(Child.class, List.of("-Djdk.virtualThreadScheduler.parallelism=2",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=2"), DEADLINE_SECONDS, "rounds done",
+                "the writers did not finish on two carriers (waiters holding every carrier while the segment's"
+                        + " holder waits for one?)", dir.resolve("child.log"));
     }
 
     /**

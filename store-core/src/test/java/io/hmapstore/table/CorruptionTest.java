@@ -84,12 +84,7 @@ class CorruptionTest {
                 // Forge a bucket inside the store header page holding key 9 -> 666, and aim the
                 // full bucket's overflow offset at it, as a flipped byte might.
                 MemorySegment m = store.memory();
-                long forged = 0x800;
-                long absent = keys.get(8);
-                m.set(ValueLayout.JAVA_BYTE, forged, (byte) BucketLayout.tophash(Hashing.ofLong(absent, SEED)));
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, t.layout.keyAt(forged, 0), absent);
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, t.layout.valueAt(forged, 0), 666L);
-                m.set(ValueLayout.JAVA_LONG, bucketArray(store, 0) + 5 * t.layout.size + t.layout.overflow, forged);
+                ForgedBucket.linkFrom(m, t, 5, 0x800, keys.get(8), 666L, SEED);
                 m.set(ValueLayout.JAVA_INT, t.header(0) + SegmentHeader.NOVERFLOW, 1);
             }
             long absent = keysInBucket(guarded.table(), guarded.table().log2Buckets(0), 5, 9).get(8);

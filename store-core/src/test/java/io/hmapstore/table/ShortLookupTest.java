@@ -99,12 +99,9 @@ class ShortLookupTest {
             // Forge a bucket holding the ninth key in the store header page and aim the full bucket's
             // link at it, as a flipped byte might: the short lookup must not read a value from it.
             MemorySegment m = store.memory();
-            long forged = 0x800;
             long absent = keys.get(8);
-            m.set(ValueLayout.JAVA_BYTE, forged, (byte) BucketLayout.tophash(Hashing.ofLong(absent, SEED)));
-            m.set(ValueLayout.JAVA_LONG_UNALIGNED, t.layout.keyAt(forged, 0), absent);
+            ForgedBucket.linkFrom(m, t, 5, 0x800, absent, 666L, SEED);
             long array = m.get(ValueLayout.JAVA_LONG, t.header(0) + SegmentHeader.BUCKETS);
-            m.set(ValueLayout.JAVA_LONG, array + 5 * t.layout.size + t.layout.overflow, forged);
 
             assertEquals(HashTable.SLOW, shortLookup(store, absent));
             // A link past the mapping is not followed either.
