@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code getLong}'s short path (and the boxed {@code get}'s, which it shares in a store of longs) searches
- * a chain of up to four buckets of a segment that is not growing and hands everything else (a growth or shrink under way, a longer chain) to the general lookup. These tests
+ * a chain of up to four buckets of a segment that is not growing and hands everything else (a growth
+ * or shrink under way, a longer chain) to the general lookup. These tests
  * drive a store through all of those states and compare every {@code getLong} with a {@code HashMap}
  * oracle and with the boxed {@code get}; and, in the concurrent mode, read stable keys from one thread
  * while another grows and shrinks their segments.

@@ -16,7 +16,8 @@ import java.lang.foreign.ValueLayout;
  * short path the JIT inlines whole ({@link #readLongKey}): {@link HashTable#findInlineLong} finds the
  * key in its chain and the value is read or copied; whatever that leaves (a growth under way, a chain
  * of more than four buckets, a value that fails its checks) goes to the full read. In a concurrent
- * store the short path makes one seqlock attempt without entering an epoch ({@link #readLongKeyOptimistic}).
+ * store the short path makes one seqlock attempt without entering an epoch
+ * ({@link #readLongKeyOptimistic}).
  */
 final class PrimitiveReads {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -45,8 +46,8 @@ final class PrimitiveReads {
      * MemorySegment)} on such keys): a short path the JIT inlines whole, for stores that neither expire
      * nor evict (so a read records nothing). It finds the key with {@link HashTable#findInlineLong} and
      * reads or copies the value; whatever that leaves (a growth under way, a chain of more than four
-     * buckets, a value that fails its checks) goes to {@link #readPrimitive}. The short path has no exception handler: one
-     * made the JIT compile it apart from its caller, and a read cost 40 ns more.
+     * buckets, a value that fails its checks) goes to {@link #readPrimitive}. The short path has no
+     * exception handler: one made the JIT compile it apart from its caller, and a read cost 40 ns more.
      *
      * @param out null for {@code getLong}, else where the value is copied
      * @return the value or {@code absent} for {@code getLong}; 1 or 0 for a copy
