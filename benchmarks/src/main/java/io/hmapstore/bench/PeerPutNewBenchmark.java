@@ -38,7 +38,7 @@ public class PeerPutNewBenchmark extends PeerBenchmark {
     @State(Scope.Benchmark)
     public static class Fresh {
         /** The store measured. */
-        @Param({"BareBucket", "Hmap", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
+        @Param({"BareBucket", "Hmap", "HmapPresized", "HmapSingleWriter", "HmapHugePages", "HmapFile", "HmapFileSingleWriter",
                 "HmapBoxed", "ConcurrentHashMap", "Caffeine", "EhcacheOffHeap", "ChronicleMap",
                 "LmdbTxnPerBatch", "LmdbTxnPerOp"})
         public Subject subject;

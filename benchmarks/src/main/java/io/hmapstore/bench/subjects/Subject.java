@@ -14,6 +14,9 @@ import io.hmapstore.Concurrency;
  *       {@code long→long}, {@code get/put/remove(MemorySegment)} for 100-byte values), anonymous or
  *       file-backed ({@code persistTo} a temporary file, deleted afterwards), in each concurrency mode,
  *       and with transparent huge pages;
+ *   <li>{@link #HmapPresized}: {@link #Hmap} sized for the capacity Chronicle Map and LMDB are given
+ *       (their room for put-new's new keys), so that put-new does not grow it: put-new with the peers'
+ *       sizing, where {@link #Hmap} shows it with growth;
  *   <li>{@link #HmapBoxed}: the same store through the boxed {@code Map} API;
  *   <li>{@link #ConcurrentHashMap}: the heap's map, keys boxed in advance;
  *   <li>{@link #Caffeine}: Caffeine's bounded heap cache, {@code maximumSize} the most entries held;
@@ -39,6 +42,8 @@ public enum Subject {
     HmapFile,
     /** hmapstore mapped from a temporary file, single writer: one thread only. */
     HmapFileSingleWriter,
+    /** hmapstore, anonymous, concurrent, sized for the peers' capacity rather than the entries held. */
+    HmapPresized,
     /** hmapstore, anonymous, concurrent, through {@code Map.get/put/remove} with boxed keys and values. */
     HmapBoxed,
     /** {@code java.util.concurrent.ConcurrentHashMap}. */
@@ -83,6 +88,8 @@ public enum Subject {
             case HmapHugePages -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, true, false);
             case HmapFile -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, true, false, false);
             case HmapFileSingleWriter -> HmapStore.open(kind, expectedEntries, Concurrency.SINGLE_WRITER, true, false, false);
+            case HmapPresized -> HmapStore.open(kind, Math.max(expectedEntries, capacity), Concurrency.CONCURRENT, false,
+                    false, false);
             case HmapBoxed -> HmapStore.open(kind, expectedEntries, Concurrency.CONCURRENT, false, false, true);
             case ConcurrentHashMap -> new ChmStore(kind, expectedEntries);
             case Caffeine -> new CaffeineStore(kind, Math.max(expectedEntries, capacity));
