@@ -79,11 +79,20 @@ final class SegmentAccess {
         }
     }
 
-    long enterWrite(int seg) {
-        checkOpen();
+    /**
+     * Marks a file-backed store's file dirty before its first write ({@link StoreFile#beforeWrite}): every
+     * write section does, and so must an operation that may write the heap outside one (a compaction's
+     * plan and sweep, {@code cleanUp()}'s reclaiming).
+     */
+    void beforeWrite() {
         if (file != null) {
             file.beforeWrite();
         }
+    }
+
+    long enterWrite(int seg) {
+        checkOpen();
+        beforeWrite();
         if (locks != null) {
             return locks.lock(seg);
         }

@@ -36,13 +36,14 @@ import java.util.BitSet;
  * <p>The dirty mark. A file says dirty, durably (the superblock's page msynced), before anything that
  * matters is written to it, and clean again only once everything is durable ({@link #closeClean}). A
  * file found clean is marked before its first write ({@link #beforeWrite}, which every write section
- * calls), not when it is opened: the msync waits for the disk, and a service that opens many files
- * (the Infinispan store opens one per segment, 256 by default) paid one per file on every restart
- * even for files it only read. What an opening writes before that is meaningless at rest (stamps,
- * the allocator's free-list links) or free space (free blocks zeroed and their headers rewritten,
- * which the heap walk reads sound or wholly zero either way), so a power loss then leaves a file that
- * says clean over nothing that could be lost. A store whose reads write (eviction's access bits,
- * expiry) is marked when opened, as is a new file; a file found dirty already says so on disk.
+ * calls, and {@code compact()} and {@code cleanUp()} before they touch the heap), not when it is
+ * opened: the msync waits for the disk, and a service that opens many files (the Infinispan store
+ * opens one per segment, 256 by default) paid one per file on every restart even for files it only
+ * read. What an opening writes before that is meaningless at rest (stamps, the allocator's free-list
+ * links) or free space (free blocks zeroed and their headers rewritten, which the heap walk reads
+ * sound or wholly zero either way), so a power loss then leaves a file that says clean over nothing
+ * that could be lost. A store whose reads write (eviction's access bits, expiry) is marked when
+ * opened, as is a new file; a file found dirty already says so on disk.
  */
 final class StoreFile implements AutoCloseable {
     /**

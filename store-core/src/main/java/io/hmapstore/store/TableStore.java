@@ -422,6 +422,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     @Override
     public void cleanUp() {
         access.checkOpen();
+        access.beforeWrite();
         bounds.sweepAll();
         heap.reclaimNow();
         writes.compaction.compactAll(false);
@@ -430,6 +431,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     @Override
     public void compact() {
         access.checkOpen();
+        access.beforeWrite();
         writes.compaction.compactAll(true);
     }
 

@@ -69,6 +69,26 @@ class DirtyMarkTest {
         }
     }
 
+    /**
+     * A compaction plans and sweeps the heap before it enters any segment, and may enter none (here the
+     * heap has nothing to move): the mark comes first all the same.
+     */
+    @Test
+    void compactAndCleanUp_markTheFileDirtyBeforeTheyTouchTheHeap() {
+        Path file = fileWithEntries(0);
+        try (OffHeapMap<Long, Long> map = longs(file).open()) {
+            assertTrue(StoreFileInfo.read(file).clean());
+            map.compact();
+            assertFalse(StoreFileInfo.read(file).clean(), "compact() marks it dirty");
+        }
+        try (OffHeapMap<Long, Long> map = longs(file).open()) {
+            map.cleanUp();
+            assertFalse(StoreFileInfo.read(file).clean(), "and so does cleanUp()");
+            assertTrue(map.isEmpty());
+        }
+        assertTrue(StoreFileInfo.read(file).clean());
+    }
+
     @Test
     void aNewFile_andAStoreWhoseReadsWrite_areDirtyOnceOpen() {
         Path file = dir.resolve("new.hmap");
