@@ -2,15 +2,11 @@ package io.hmapstore.bench;
 
 import io.hmapstore.Codecs;
 import io.hmapstore.OffHeapMap;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.hmapstore.bench.subjects.TempDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,8 +58,8 @@ public class ReopenBenchmark {
 
     /** Makes the files, each closed cleanly. */
     @Setup(Level.Trial)
-    public void makeFiles() throws IOException {
-        dir = Files.createTempDirectory("hmapstore-reopen");
+    public void makeFiles() {
+        dir = TempDirs.create("hmapstore-reopen");
         byte[] value = new byte[100];
         for (int f = 0; f < files; f++) {
             Path file = dir.resolve("segment-" + f + ".hmap");
@@ -100,16 +96,6 @@ public class ReopenBenchmark {
     /** Deletes the files. */
     @TearDown(Level.Trial)
     public void deleteFiles() {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TempDirs.delete(dir);
     }
 }

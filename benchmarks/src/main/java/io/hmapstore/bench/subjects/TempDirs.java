@@ -5,13 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Temporary directories for file-backed subjects (in {@code java.io.tmpdir}), removed with their files. */
-final class TempDirs {
+/**
+ * Temporary directories for file-backed subjects and benchmarks (in {@code java.io.tmpdir}), removed with
+ * their files.
+ */
+public final class TempDirs {
 
     private TempDirs() {
     }
 
-    static Path create(String prefix) {
+    /**
+     * @param prefix the directory name's start
+     * @return a new empty directory
+     */
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -20,7 +27,12 @@ final class TempDirs {
         }
     }
 
-    static void delete(Path dir) {
+    /**
+     * Deletes {@code dir} and the files in it (not subdirectories).
+     *
+     * @param dir a directory {@link #create} made
+     */
+    public static void delete(Path dir) {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.deleteIfExists(f);
