@@ -179,11 +179,6 @@ public final class StoreProbe {
         return SegmentHeader.SIZE;
     }
 
-    /** @return where a segment header's seqlock stamp is (odd while a write is under way) */
-    public static long stampField() {
-        return SegmentHeader.STAMP;
-    }
-
     /** @return the offset of an entry's key length (a u32); the value length and the bytes follow */
     public static long entryData() {
         return EntryLayout.DATA;

@@ -241,7 +241,6 @@ final class StoreFile implements AutoCloseable {
         BitSet reachable = new BitSet();
         int[] maxGeneration = {0};
         for (int s = 0; s < table.segments; s++) {
-            m.set(ValueLayout.JAVA_LONG, table.header(s) + SegmentHeader.STAMP, 0); // meaningless at rest
             table.reachable(s, payload -> {
                 reachable.set(Math.toIntExact(heap.granuleOf(heap.blockStart(payload))));
                 maxGeneration[0] = Math.max(maxGeneration[0], heap.generation(payload));

@@ -92,6 +92,7 @@ public final class HashTable {
     private final TableVerifier verifier;
     private final TableRecovery recovery;
     private final BucketArrays arrays;
+    private final SegmentStamps stamps;
 
     public HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -119,6 +120,7 @@ public final class HashTable {
         this.verifier = new TableVerifier(this);
         this.recovery = new TableRecovery(this);
         this.arrays = new BucketArrays(this);
+        this.stamps = new SegmentStamps(segments);
         if (fresh) {
             MemorySegment m = heap.mem();
             for (int s = 0; s < segments; s++) {
@@ -179,10 +181,8 @@ public final class HashTable {
      * @return the odd stamp, or -1 when another writer holds the segment
      */
     public long tryBeginWrite(int seg) {
-        MemorySegment m = heap.mem();
-        long h = header(seg);
-        long s = SegmentHeader.getStampVolatile(m, h);
-        if ((s & 1) != 0 || !SegmentHeader.casStamp(m, h, s, s + 1)) {
+        long s = stamps.getVolatile(seg);
+        if ((s & 1) != 0 || !stamps.cas(seg, s, s + 1)) {
             return -1;
         }
         return s + 1;
@@ -193,9 +193,8 @@ public final class HashTable {
      * segment's bucket array for the short lookup ({@link BucketArrays}) with them.
      */
     public void endWrite(int seg, long stamp) {
-        MemorySegment m = heap.mem();
-        arrays.publish(m, seg);
-        SegmentHeader.setStampRelease(m, header(seg), stamp + 1);
+        arrays.publish(heap.mem(), seg);
+        stamps.setRelease(seg, stamp + 1);
     }
 
     /**
@@ -218,7 +217,7 @@ public final class HashTable {
     /** {@link #validate(int, long)} through the mapping the read took, so it reads no volatile field. */
     public boolean validate(MemorySegment m, int seg, long stamp) {
         VarHandle.acquireFence();
-        return SegmentHeader.getStampOpaque(m, header(seg)) == stamp;
+        return stamps.getOpaque(seg) == stamp;
     }
 
     public long readStamp(int seg) {
@@ -230,7 +229,7 @@ public final class HashTable {
      * an array a writer made since is caught by the lookup's bounds (it takes the general path then).
      */
     public long readStamp(MemorySegment m, int seg) {
-        return SegmentHeader.getStampAcquire(m, header(seg));
+        return stamps.getAcquire(seg);
     }
 
     public long generation(int seg) {
@@ -389,9 +388,7 @@ public final class HashTable {
         for (int s = 0; s < segments; s++) {
             long h = header(s);
             long generation = SegmentHeader.generation(m, h);
-            long stamp = SegmentHeader.getStampPlain(m, h);
             SegmentHeader.zero(m, h);
-            SegmentHeader.setStampPlain(m, h, stamp);
             SegmentHeader.setGeneration(m, h, generation + 1);
             SegmentHeader.setLog2Buckets(m, h, initialLog2);
         }

@@ -2,7 +2,6 @@ package io.hmapstore.table;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 
 /**
  * Descriptor of a segment header: one per segment, one cache line each, packed after the store header.
@@ -13,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *   0               8               16              24              32
  *   +---------------+---------------+---------------+---------------+
- *   | stamp     u64 | count     u64 | buckets   u64 | oldbuckets u64|
+ *   | unused    u64 | count     u64 | buckets   u64 | oldbuckets u64|
  *   +---------------+---------------+---------------+---------------+
  *   | nevacuate u64 | generation u64| noverflow u32 |B u8|oldB u8|pad|
  *   +---------------+---------------+---------------+---------------+
@@ -21,8 +20,9 @@ import java.lang.invoke.VarHandle;
  * </pre>
  *
  * <ul>
- *   <li>{@code stamp}: a seqlock. Even while stable; a writer makes it odd on entry and even again on
- *       exit. A reader that sees an odd stamp, or a different stamp after reading, raced a writer.</li>
+ *   <li>{@code unused}: held the segment's seqlock stamp in earlier versions, which left it
+ *       meaningless at rest. The stamp lives in the process now ({@link SegmentStamps}); nothing reads
+ *       this field.</li>
  *   <li>{@code buckets}: region offset of the current bucket array; 0 while the segment is unmade
  *       (Go's {@code h.buckets == nil}).</li>
  *   <li>{@code oldbuckets}: the array being evacuated, 0 when not growing. {@code oldB} is its log2
@@ -38,12 +38,8 @@ import java.lang.invoke.VarHandle;
  *       negative and fails the same range check.</li>
  * </ul>
  *
- * <p>Publication rules. The stamp orders a write section against optimistic readers: the writer
- * takes it from even to odd by {@link #casStamp} (a volatile read-modify-write, so no data store of
- * the section is seen before it) and back to even by {@link #setStampRelease} (every data store is
- * seen before it); a reader loads it with {@link #getStampAcquire}, reads, and compares it again after
- * an acquire fence ({@link #getStampOpaque}). Every other field is plain and written only by the
- * segment's writer. A grow stores, with a store-store fence between each, {@code oldB} and
+ * <p>Publication rules. The segment's stamp ({@link SegmentStamps}) orders a write section against
+ * optimistic readers. Every field here is plain and written only by the segment's writer. A grow stores, with a store-store fence between each, {@code oldB} and
  * {@code nevacuate}, then {@code oldbuckets = buckets}, then {@code B}, then {@code buckets}: a crash
  * that leaves {@code oldbuckets == buckets} is a grow recovery rolls back, and once {@code buckets}
  * names the new array the grow is complete and recovery finishes the evacuation. {@code count} is
@@ -52,7 +48,6 @@ import java.lang.invoke.VarHandle;
 public final class SegmentHeader {
     public static final long SIZE = 64;
 
-    public static final long STAMP = 0;
     public static final long COUNT = 8;
     public static final long BUCKETS = 16;
     static final long OLDBUCKETS = 24;
@@ -62,9 +57,6 @@ public final class SegmentHeader {
     static final long LOG2_BUCKETS = 52;
     static final long OLD_LOG2_BUCKETS = 53;
 
-    /** Acquire/release and CAS access to {@code stamp}: coordinates (MemorySegment, long offset). */
-    static final VarHandle STAMP_HANDLE = ValueLayout.JAVA_LONG.varHandle();
-
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
@@ -73,10 +65,6 @@ public final class SegmentHeader {
     }
 
     /* --- Field offsets in the region, for messages and probes --- */
-
-    static long stampOffset(long h) {
-        return h + STAMP;
-    }
 
     static long countOffset(long h) {
         return h + COUNT;
@@ -100,39 +88,6 @@ public final class SegmentHeader {
 
     static long oldLog2BucketsOffset(long h) {
         return h + OLD_LOG2_BUCKETS;
-    }
-
-    /* --- stamp: the seqlock --- */
-
-    static long getStampVolatile(MemorySegment m, long h) {
-        return (long) STAMP_HANDLE.getVolatile(m, h + STAMP);
-    }
-
-    static long getStampAcquire(MemorySegment m, long h) {
-        return (long) STAMP_HANDLE.getAcquire(m, h + STAMP);
-    }
-
-    /** Opaque: for the second read of a seqlock validation, after the caller's acquire fence. */
-    static long getStampOpaque(MemorySegment m, long h) {
-        return (long) STAMP_HANDLE.getOpaque(m, h + STAMP);
-    }
-
-    static boolean casStamp(MemorySegment m, long h, long expected, long value) {
-        return STAMP_HANDLE.compareAndSet(m, h + STAMP, expected, value);
-    }
-
-    static void setStampRelease(MemorySegment m, long h, long value) {
-        STAMP_HANDLE.setRelease(m, h + STAMP, value);
-    }
-
-    /** Plain: only while no other thread can see the segment (clear under every lock, recovery). */
-    static long getStampPlain(MemorySegment m, long h) {
-        return m.get(LONG, h + STAMP);
-    }
-
-    /** Plain: only while no other thread can see the segment (clear under every lock, recovery). */
-    static void setStampPlain(MemorySegment m, long h, long value) {
-        m.set(LONG, h + STAMP, value);
     }
 
     /* --- plain fields, written by the segment's writer only --- */

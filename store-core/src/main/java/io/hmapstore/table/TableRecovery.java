@@ -46,7 +46,6 @@ final class TableRecovery {
     void recover(int seg) {
         MemorySegment m = heap.mem();
         long h = table.header(seg);
-        SegmentHeader.setStampPlain(m, h, 0);
         int log2 = checked.log2Buckets(m, seg, h);
         long buckets = checked.buckets(m, seg, h, log2);
         long old = SegmentHeader.oldBuckets(m, h);

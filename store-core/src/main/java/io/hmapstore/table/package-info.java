@@ -15,7 +15,7 @@
  *
  * <ul>
  *   <li><b>plain</b> (no suffix, or {@code Plain} where the field also has ordered accessors, e.g.
- *       {@code SegmentHeader.count(m, h)}, {@code getStampPlain}): an ordinary load or store, which the
+ *       {@code SegmentHeader.count(m, h)}, {@code BlockHeader.generation}): an ordinary load or store, which the
  *       compiler and CPU may reorder. Used for fields only the segment's writer stores, and for any
  *       field while no other thread can see the structure (recovery, {@code clear()} under every
  *       lock).</li>
