@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * and a stamp means nothing at rest (recovery used to reset it), so nothing outside this process ever
  * needs it. A lookup reads it twice (read and validate); from a Java array each read is one array load
  * instead of a mapped-memory access with its bounds, alignment and liveness checks, and it no longer
- * waits on the mapping's load. {@code getLong}'s miss, as C2 compiles it, went from 228 instructions to
+ * waits on the mapping's load. {@code getLong}'s miss, as C2 compiles it, went from 251 instructions to
  * 199 (see {@code benchmarks/README.md}).
  *
  * <p>Layout: one stamp per {@value #STRIDE} longs (128 bytes), so two segments' stamps never share a
