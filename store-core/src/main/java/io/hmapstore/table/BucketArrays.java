@@ -35,9 +35,12 @@ final class BucketArrays {
         this.arrays = new Array[table.segments];
     }
 
-    /** @return segment {@code seg}'s checked array, or null when a lookup must take the general path */
-    Array of(int seg) {
-        return arrays[seg];
+    /**
+     * @return every segment's checked array by segment, the array {@link #publish} writes: null where a
+     *     lookup must take the general path
+     */
+    Array[] all() {
+        return arrays;
     }
 
     /** Checks segment {@code seg}'s header as it is now and publishes its array, or none. */
