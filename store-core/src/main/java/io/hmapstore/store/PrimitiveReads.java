@@ -1,6 +1,7 @@
 package io.hmapstore.store;
 
 import io.hmapstore.heap.EntryHeap;
+import io.hmapstore.table.BucketLayout;
 import io.hmapstore.table.HashTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,6 +30,8 @@ final class PrimitiveReads {
     /** Whether a read records something (expiry or eviction): then there is no short path. */
     private final boolean recording;
     private final boolean concurrent;
+    /** Concurrent and not recording: the common case, decided by one field on the way in. */
+    private final boolean optimistic;
     private final boolean writerCheck;
 
     PrimitiveReads(HashTable table, EntryHeap heap, SegmentAccess access, CacheBounds bounds) {
@@ -38,6 +41,7 @@ final class PrimitiveReads {
         this.bounds = bounds;
         this.recording = bounds.expiring || bounds.eviction != null;
         this.concurrent = access.locks != null;
+        this.optimistic = concurrent && !recording;
         this.writerCheck = access.writerCheck;
     }
 
@@ -53,11 +57,10 @@ final class PrimitiveReads {
      * @return the value or {@code absent} for {@code getLong}; 1 or 0 for a copy
      */
     long readLongKey(int seg, long hash, long key, MemorySegment out, long absent) {
-        if (recording) {
-            return readPrimitive(seg, hash, null, key, out, absent);
+        if (optimistic) {
+            return readLongKeyOptimistic(seg, hash, key, out, absent);
         }
-        return concurrent ? readLongKeyOptimistic(seg, hash, key, out, absent)
-                : readLongKeyAlone(seg, hash, key, out, absent);
+        return recording ? readPrimitive(seg, hash, null, key, out, absent) : readLongKeyAlone(seg, hash, key, out, absent);
     }
 
     /**
@@ -71,8 +74,8 @@ final class PrimitiveReads {
             throw SegmentAccess.racingRead(seg);
         }
         MemorySegment m = heap.mem();
-        long slot = table.findInlineLong(m, seg, hash, key);
-        long result = shortReadDone(m, slot, out) ? shortReadResult(m, slot, out, absent)
+        long found = table.findInlineLong(m, seg, hash, key);
+        long result = shortReadDone(m, found, out) ? shortReadResult(m, found, out, absent)
                 : primitiveRead(seg, hash, null, key, out, absent);
         if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
             throw SegmentAccess.racingRead(seg);
@@ -97,9 +100,9 @@ final class PrimitiveReads {
         MemorySegment m = heap.mem();
         long stamp = table.readStamp(m, seg);
         if ((stamp & 1) == 0) {
-            long slot = table.findInlineLong(m, seg, hash, key);
-            if (shortReadDone(m, slot, out)) {
-                long result = shortReadResult(m, slot, out, absent);
+            long found = table.findInlineLong(m, seg, hash, key);
+            if (shortReadDone(m, found, out)) {
+                long result = shortReadResult(m, found, out, absent);
                 if (table.validate(m, seg, stamp)) {
                     return result;
                 }
@@ -149,11 +152,11 @@ final class PrimitiveReads {
             }
             throw SegmentAccess.racingRead(seg);
         }
-        long slot = table.findInlineLong(m, seg, hash, key);
-        if (slot == HashTable.SLOW) {
+        long found = table.findInlineLong(m, seg, hash, key);
+        if (found == HashTable.SLOW) {
             return UNDECIDED;
         }
-        long value = slot < 0 ? 0 : m.get(LONG, table.slots.inlineValueAt(slot));
+        long value = found < 0 ? 0 : m.get(LONG, BucketLayout.valueOfLongKey(found));
         if (concurrent) {
             if (!table.validate(m, seg, stamp)) {
                 return UNDECIDED;
@@ -161,23 +164,23 @@ final class PrimitiveReads {
         } else if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
             throw SegmentAccess.racingRead(seg);
         }
-        return slot < 0 ? null : Long.valueOf(value);
+        return found < 0 ? null : Long.valueOf(value);
     }
 
     /**
      * Whether the short read got as far as it may: {@link HashTable#findInlineLong} decided, and a value
      * to copy out was copied.
      */
-    private boolean shortReadDone(MemorySegment m, long slot, MemorySegment out) {
-        return slot != HashTable.SLOW && (out == null || slot < 0 || table.slots.copyValue(m, slot, out) != HashTable.SLOW);
+    private boolean shortReadDone(MemorySegment m, long found, MemorySegment out) {
+        return found != HashTable.SLOW && (out == null || found < 0 || table.slots.copyValue(m, found, out) != HashTable.SLOW);
     }
 
     /** The short read's answer, as {@link #readPrimitive} gives it: the value or {@code absent}; 1 or 0 for a copy. */
-    private long shortReadResult(MemorySegment m, long slot, MemorySegment out, long absent) {
+    private long shortReadResult(MemorySegment m, long found, MemorySegment out, long absent) {
         if (out != null) {
-            return slot < 0 ? 0 : 1;
+            return found < 0 ? 0 : 1;
         }
-        return slot < 0 ? absent : m.get(LONG, table.slots.inlineValueAt(slot));
+        return found < 0 ? absent : m.get(LONG, BucketLayout.valueOfLongKey(found));
     }
 
     /** The full primitive read of any key, through the read gate ({@link SegmentAccess#readPrimitive}). */

@@ -56,8 +56,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final KeyValueCodecs<K, V> codecs;
     private final Codec<K> keys;
     private final Codec<V> values;
-    private final boolean longKeys;
-    private final boolean longValues;
+    /** Keys and values both {@code Codecs.longs()}: one flag, so getLong and get test one field. */
+    private final boolean longs;
     private final MappedRegion region;
     private final EntryHeap heap;
     private final HashTable table;
@@ -95,8 +95,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         this.codecs = new KeyValueCodecs<>(config.keys(), config.values(), table, heap);
         this.keys = codecs.keys;
         this.values = codecs.values;
-        this.longKeys = codecs.longKeys;
-        this.longValues = codecs.longValues;
+        this.longs = codecs.longKeys && codecs.longValues;
         this.staleCheck = config.guarded(Guard.STALE_VIEW_CHECK);
         this.writeGuard = config.writeGuard();
         this.expiring = config.expiring();
@@ -144,7 +143,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
         if (!isKeyType(key)) {
             return null;
         }
-        Object found = longKeys && longValues && readHook == null ? reads.boxedLong((Long) key) : PrimitiveReads.UNDECIDED;
+        Object found = longs && readHook == null ? reads.boxedLong((Long) key) : PrimitiveReads.UNDECIDED;
         if (found != PrimitiveReads.UNDECIDED) {
             @SuppressWarnings("unchecked")
             V value = (V) found;
@@ -351,7 +350,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     /* --- Zero-allocation paths: hand-written, no lambda, calls to final classes only --- */
 
     private void requireLongs() {
-        if (!longKeys || !longValues) {
+        if (!longs) {
             throw new UnsupportedOperationException("getLong/putLong need Codecs.longs() for keys and values; this store has "
                     + keys.id() + " → " + values.id());
         }

@@ -132,6 +132,11 @@ public final class BucketLayout {
         return keyAt(bucket, slot) + keySlot;
     }
 
+    /** @return the region offset of the value slot of the 8-byte key at {@code keyOffset}: the next 8 bytes */
+    public static long valueOfLongKey(long keyOffset) {
+        return keyOffset + Long.BYTES;
+    }
+
     /** @return slot {@code i}'s tophash, 0 to 255 */
     public static int tophash(MemorySegment m, long b, int i) {
         return m.get(BYTE, b + TOPHASH + i) & 0xFF;

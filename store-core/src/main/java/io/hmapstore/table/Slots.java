@@ -13,9 +13,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Implementation notes. Every entry reference read from a slot goes through
  * {@link CheckedReads#entryOf}, so a damaged one throws rather than reads outside the heap, except in
- * the value reads of getLong's short path ({@link #copyValue}, {@link #inlineValueAt}), which check
- * against the caller's mapping and never throw, so the JIT inlines them whole with
- * {@link HashTable#findInlineLong}. This class is final and reached through one final field of the table ({@code table.slots}), so every
+ * the value copy of the short path ({@link #copyValue}), which checks against the caller's mapping and
+ * never throws, so the JIT inlines it whole with {@link HashTable#findInlineLong}. This class is final and reached through one final field of the table ({@code table.slots}), so every
  * call site stays monomorphic; nothing here allocates.
  */
 public final class Slots {
@@ -133,23 +132,22 @@ public final class Slots {
     }
 
     /**
-     * Copies the value of {@code slot}, found by {@link HashTable#findInlineLong}, into {@code out}, checking
+     * Copies the value of the 8-byte key at {@code keyOffset}, found by {@link HashTable#findInlineLong},
+     * into {@code out}, checking
      * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
      * value reference that fails its check, or a value longer than {@code out}, is left to the general
      * read (which tells which it was).
      *
      * @return the value's length, or {@link HashTable#SLOW}
      */
-    public long copyValue(MemorySegment m, long slot, MemorySegment out) {
+    public long copyValue(MemorySegment m, long keyOffset, MemorySegment out) {
         long from;
         long length;
         if (valueInline) {
-            from = inlineValueAt(slot);
+            from = BucketLayout.valueOfLongKey(keyOffset);
             length = valueSize;
         } else {
-            long b = bucketOf(slot);
-            int i = indexOf(slot);
-            long ref = m.get(LONG_UNALIGNED, keyInline ? layout.valueAt(b, i) : layout.keyAt(b, i));
+            long ref = m.get(LONG_UNALIGNED, BucketLayout.valueOfLongKey(keyOffset));
             if (!heap.isBlock(m, ref, BlockHeader.ENTRY)) {
                 return HashTable.SLOW;
             }
@@ -165,10 +163,5 @@ public final class Slots {
         }
         MemorySegment.copy(m, from, out, 0, length);
         return length;
-    }
-
-    /** @return the region offset of an inline value's slot */
-    public long inlineValueAt(long slot) {
-        return layout.valueAt(bucketOf(slot), indexOf(slot));
     }
 }
