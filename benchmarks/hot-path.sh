@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Counts the instructions C2 lays out on a lookup's expected path: from the entry of the benchmark
+# subject's get, as compiled, to its first return, with the store's own code inlined into it. Unlike a
+# timing on a shared VM, the count is the same from run to run, so it shows what a change to the lookup
+# did to its length (fewer instructions per lookup let the CPU overlap more lookups' cache misses;
+# benchmarks/README.md, "Shorter lookups").
+#
+#   benchmarks/hot-path.sh [getHit|getMiss] [Hmap|HmapBoxed|BareBucket]      # 1 min; default getMiss Hmap
+#
+# Needs gcc and libcapstone-dev (Debian: apt-get install gcc libcapstone-dev) to build the disassembler
+# plugin (tools/hsdis-capstone.c), and benchmarks/target/benchmarks.jar (mvn -q -B -pl benchmarks -am
+# package -DskipTests), or the jar named by JAR=. Writes the whole listing to
+# benchmarks/target/hot-path-<benchmark>-<subject>.txt.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bench=${1:-getMiss}
+subject=${2:-Hmap}
+case "$subject" in
+  Hmap) method='io.hmapstore.bench.subjects.HmapStore$Longs::get' ;;
+  HmapBoxed) method='io.hmapstore.bench.subjects.HmapStore$LongsBoxed::get' ;;
+  BareBucket) method='io.hmapstore.bench.subjects.BareBucketStore$Longs::get' ;;
+  *) echo "hot-path.sh: subject must be Hmap, HmapBoxed or BareBucket, not $subject" >&2; exit 2 ;;
+esac
+case "$bench" in
+  getHit|getMiss) ;;
+  *) echo "hot-path.sh: benchmark must be getHit or getMiss, not $bench" >&2; exit 2 ;;
+esac
+java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
+[ -x "$java" ] || { echo "hot-path.sh: no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
+jar=${JAR:-$here/target/benchmarks.jar}
+[ -f "$jar" ] || { echo "hot-path.sh: $jar is missing: mvn -q -B -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+plugin=$here/target/hsdis/hsdis-amd64.so
+if [ ! -f "$plugin" ]; then
+  [ -f /usr/include/capstone/capstone.h ] || { echo "hot-path.sh: needs libcapstone-dev (apt-get install libcapstone-dev)" >&2; exit 1; }
+  mkdir -p "$(dirname "$plugin")"
+  gcc -O2 -shared -fPIC -o "$plugin" "$here/tools/hsdis-capstone.c" -lcapstone
+fi
+listing=$here/target/hot-path-$bench-$subject.txt
+LD_LIBRARY_PATH=$(dirname "$plugin") "$java" -jar "$jar" "PeerGetPutBenchmark.$bench\$" -p subject="$subject" \
+    -p values=LONG -p dist=uniform -p size=1000000 -f 1 -wi 4 -i 1 -w 1s -r 1s -jvmArgsAppend \
+    "-XX:+UnlockDiagnosticVMOptions -XX:PrintAssemblyOptions=intel -XX:CompileCommand=quiet
+     -XX:CompileCommand=print,$method -XX:CompileCommand=inline,io.hmapstore.store.*::*
+     -XX:CompileCommand=inline,io.hmapstore.table.*::*" > "$listing" 2>&1 \
+  || { echo "hot-path.sh: the JMH run failed; the end of $listing:" >&2; tail -5 "$listing" >&2; exit 1; }
+# The last C2 compile of the method: its instructions up to the first ret.
+awk -v method="$method" '
+  /^Compiled method \(c2\)/ { inside = index($0, method) > 0; if (inside) { n = 0; done = 0; code = 0 } next }
+  inside && /\[Instructions begin\]/ { code = 1; next }
+  inside && code && !done && /^  0x[0-9a-f]+:[ \t]/ { n++; if ($2 == "ret") { done = 1; count = n } }
+  END { if (count == 0) { print "no C2 compile of " method " found" > "/dev/stderr"; exit 1 }
+        print count }' "$listing" | {
+  read -r count
+  echo "$bench $subject: $count instructions from the entry of $method to its first return"
+  echo "listing: $listing"
+}
