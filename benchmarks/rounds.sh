@@ -37,6 +37,6 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 for a in $(seq 0 $((${#arms[@]} - 1))); do
   m=$(awk -v a="$a" '$2 == a { print $3 }' "$out/scores" | median)
   ratios=$(awk -v a="$a" '$2 == 0 { first[$1] = $3 } $2 == a { mine[$1] = $3 } END { for (r in mine) print first[r] / mine[r] }' "$out/scores")
-  printf '%-40s median %8.1f   first arm / this arm: median %.2f (%s to %s)\n' "${arms[$a]}" "$m" \
+  printf '%-40s median %8.1f   first arm / this arm: median %.2f (%.2f to %.2f)\n' "${arms[$a]}" "$m" \
     "$(echo "$ratios" | median)" "$(echo "$ratios" | sort -g | head -1)" "$(echo "$ratios" | sort -g | tail -1)"
 done
