@@ -153,19 +153,10 @@ final class Growth {
         long ob = old + oldIndex * layout.size;
         if (!BucketLayout.isEvacuated(BucketLayout.tophash(m, ob, 0))) {
             boolean doubling = oldLog2 < log2;
-            // Doubling or growing at the same size, an old bucket is the only source of its X and Y
-            // buckets, and a write evacuates it before it touches either (growWork): they are still as
-            // the new array was handed out, empty, and filling starts at slot 0 as Go's evacuate does,
-            // without reading their links. Halving, two old buckets feed one, and the second appends.
-            boolean fresh = oldLog2 <= log2;
             long xIndex = oldIndex & HashTable.mask(log2);
             long yIndex = xIndex + (1L << oldLog2);
-            long xb = buckets + xIndex * layout.size;
-            int xi = 0;
-            if (!fresh) {
-                xb = chainLast(m, seg, xIndex, xb);
-                xi = firstFree(m, xb);
-            }
+            long xb = chainLast(m, seg, xIndex, buckets + xIndex * layout.size);
+            int xi = firstFree(m, xb);
             long yb = 0;
             int yi = 0;
             int chainLimit = SegmentHeader.noverflow(m, h);
@@ -186,7 +177,8 @@ final class Growth {
                     int di;
                     if (useY) {
                         if (yb == 0) {
-                            yb = buckets + yIndex * layout.size;
+                            yb = chainLast(m, seg, yIndex, buckets + yIndex * layout.size);
+                            yi = firstFree(m, yb);
                         }
                         if (yi == SLOTS) {
                             yb = newOverflow(seg, h, yb, true);
