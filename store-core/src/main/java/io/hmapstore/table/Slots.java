@@ -14,8 +14,9 @@ import java.lang.foreign.ValueLayout;
  * <p>Implementation notes. Every entry reference read from a slot goes through
  * {@link CheckedReads#entryOf}, so a damaged one throws rather than reads outside the heap, except in
  * the value copy of the short path ({@link #copyValue}), which checks against the caller's mapping and
- * never throws, so the JIT inlines it whole with {@link HashTable#findInlineLong}. This class is final and reached through one final field of the table ({@code table.slots}), so every
- * call site stays monomorphic; nothing here allocates.
+ * never throws, so the JIT inlines it whole with {@link HashTable#findInlineLong}. This class is final
+ * and reached through one final field of the table ({@code table.slots}), so every call site stays
+ * monomorphic; nothing here allocates.
  */
 public final class Slots {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -133,10 +134,9 @@ public final class Slots {
 
     /**
      * Copies the value of the 8-byte key at {@code keyOffset}, found by {@link HashTable#findInlineLong},
-     * into {@code out}, checking
-     * every offset and length against {@code m} whatever OFFSET_CHECK says, and throwing nothing: a
-     * value reference that fails its check, or a value longer than {@code out}, is left to the general
-     * read (which tells which it was).
+     * into {@code out}, checking every offset and length against {@code m} whatever OFFSET_CHECK says,
+     * and throwing nothing: a value reference that fails its check, or a value longer than {@code out},
+     * is left to the general read (which tells which it was).
      *
      * @return the value's length, or {@link HashTable#SLOW}
      */
