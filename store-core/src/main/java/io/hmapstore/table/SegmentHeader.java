@@ -40,10 +40,11 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Publication rules. The segment's stamp ({@link SegmentStamps}) orders a write section against
  * optimistic readers. Every field here is plain and written only by the segment's writer. A grow
- * stores, with a store-store fence between each, {@code oldB} and {@code nevacuate}, then {@code oldbuckets = buckets}, then {@code B}, then {@code buckets}: a crash
- * that leaves {@code oldbuckets == buckets} is a grow recovery rolls back, and once {@code buckets}
- * names the new array the grow is complete and recovery finishes the evacuation. {@code count} is
- * stored after the slot's tophash, so it never counts a slot that is not published.
+ * stores, with a store-store fence between each, {@code oldB} and {@code nevacuate}, then
+ * {@code oldbuckets = buckets}, then {@code B}, then {@code buckets}: a crash that leaves
+ * {@code oldbuckets == buckets} is a grow recovery rolls back, and once {@code buckets} names the new
+ * array the grow is complete and recovery finishes the evacuation. {@code count} is stored after the
+ * slot's tophash, so it never counts a slot that is not published.
  */
 public final class SegmentHeader {
     public static final long SIZE = 64;
