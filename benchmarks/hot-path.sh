@@ -8,11 +8,15 @@
 #   benchmarks/hot-path.sh [getHit|getMiss] [Hmap|HmapBoxed|BareBucket]      # 1 min; default getMiss Hmap
 #
 # Needs gcc and libcapstone-dev (Debian: apt-get install gcc libcapstone-dev) to build the disassembler
-# plugin (tools/hsdis-capstone.c), and benchmarks/target/benchmarks.jar (mvn -q -B -pl benchmarks -am
-# package -DskipTests), or the jar named by JAR=. Writes the whole listing to
+# plugin (tools/hsdis-capstone.c). Runs benchmarks/target/benchmarks.jar (jdk25.sh builds it if it is
+# missing), or the jar named by JAR=. Writes the whole listing to
 # benchmarks/target/hot-path-<benchmark>-<subject>.txt.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+custom_jar=${JAR:-}
+cd "$(dirname "$0")/.."
+source benchmarks/jdk25.sh            # JAVA, a JDK >= 25; JAR, built if missing
+jar=${custom_jar:-$JAR}
+here=$PWD/benchmarks
 bench=${1:-getMiss}
 subject=${2:-Hmap}
 case "$subject" in
@@ -25,10 +29,7 @@ case "$bench" in
   getHit|getMiss) ;;
   *) echo "hot-path.sh: benchmark must be getHit or getMiss, not $bench" >&2; exit 2 ;;
 esac
-java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
-[ -x "$java" ] || { echo "hot-path.sh: no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
-jar=${JAR:-$here/target/benchmarks.jar}
-[ -f "$jar" ] || { echo "hot-path.sh: $jar is missing: mvn -q -B -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+[ -f "$jar" ] || { echo "hot-path.sh: $jar is missing" >&2; exit 1; }
 plugin=$here/target/hsdis/hsdis-amd64.so
 if [ ! -f "$plugin" ]; then
   [ -f /usr/include/capstone/capstone.h ] || { echo "hot-path.sh: needs libcapstone-dev (apt-get install libcapstone-dev)" >&2; exit 1; }
@@ -36,7 +37,7 @@ if [ ! -f "$plugin" ]; then
   gcc -O2 -shared -fPIC -o "$plugin" "$here/tools/hsdis-capstone.c" -lcapstone
 fi
 listing=$here/target/hot-path-$bench-$subject.txt
-LD_LIBRARY_PATH=$(dirname "$plugin") "$java" -jar "$jar" "PeerGetPutBenchmark.$bench\$" -p subject="$subject" \
+LD_LIBRARY_PATH=$(dirname "$plugin") "$JAVA" -jar "$jar" "PeerGetPutBenchmark.$bench\$" -p subject="$subject" \
     -p values=LONG -p dist=uniform -p size=1000000 -f 1 -wi 4 -i 1 -w 1s -r 1s -jvmArgsAppend \
     "-XX:+UnlockDiagnosticVMOptions -XX:PrintAssemblyOptions=intel -XX:CompileCommand=quiet
      -XX:CompileCommand=print,$method -XX:CompileCommand=inline,io.hmapstore.store.*::*

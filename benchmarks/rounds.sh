@@ -17,15 +17,18 @@ rounds=$1; bench=$2; shift 2
 arms=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do arms+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
-java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
-[ -x "$java" ] || { echo "rounds.sh: no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
+for a in "${!arms[@]}"; do                      # jar paths as given, before the cd below
+  arms[$a]=$(realpath "${arms[$a]%%:*}"):${arms[$a]#*:}
+done
+cd "$(dirname "$0")/.."
+source benchmarks/jdk25.sh                     # JAVA, a JDK >= 25
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for r in $(seq 1 "$rounds"); do
   line="round $r:"
   for a in $(seq 0 $((${#arms[@]} - 1))); do
     jar=${arms[$a]%%:*}; subject=${arms[$a]#*:}
-    "$java" -jar "$jar" "$bench" -p subject="$subject" -f 1 "$@" -rf csv -rff "$out/$r-$a.csv" > "$out/$r-$a.log" 2>&1 \
+    "$JAVA" -jar "$jar" "$bench" -p subject="$subject" -f 1 "$@" -rf csv -rff "$out/$r-$a.csv" > "$out/$r-$a.log" 2>&1 \
       || { echo "rounds.sh: $jar $subject failed, see its log:" >&2; tail -20 "$out/$r-$a.log" >&2; exit 1; }
     score=$(awk -F, 'NR == 2 { print $5 }' "$out/$r-$a.csv")
     echo "$r $a $score" >> "$out/scores"

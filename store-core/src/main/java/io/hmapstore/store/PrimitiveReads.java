@@ -95,15 +95,15 @@ final class PrimitiveReads {
      */
     private long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
         access.checkOpen();
-        // One read of the mapping for the whole attempt, so no volatile load splits it: one older than
-        // an array a writer made before the stamp was read only sends the lookup to the general path.
+        // One read of the mapping for the whole attempt, taken before the stamp: one older than an array
+        // a writer made before the stamp was read only sends the lookup to the general path.
         MemorySegment m = heap.mem();
-        long stamp = table.readStamp(m, seg);
+        long stamp = table.readStamp(seg);
         if ((stamp & 1) == 0) {
             long found = table.findInlineLong(m, seg, hash, key);
             if (shortReadDone(m, found, out)) {
                 long result = shortReadResult(m, found, out, absent);
-                if (table.validate(m, seg, stamp)) {
+                if (table.validate(seg, stamp)) {
                     return result;
                 }
             }
@@ -145,7 +145,7 @@ final class PrimitiveReads {
         long hash = table.hashOfLong(key);
         int seg = table.segmentOf(hash);
         MemorySegment m = heap.mem();
-        long stamp = concurrent || writerCheck ? table.readStamp(m, seg) : 0;
+        long stamp = concurrent || writerCheck ? table.readStamp(seg) : 0;
         if ((stamp & 1) != 0) {
             if (concurrent) {
                 return UNDECIDED;
@@ -158,7 +158,7 @@ final class PrimitiveReads {
         }
         long value = found < 0 ? 0 : m.get(LONG, BucketLayout.valueOfLongKey(found));
         if (concurrent) {
-            if (!table.validate(m, seg, stamp)) {
+            if (!table.validate(seg, stamp)) {
                 return UNDECIDED;
             }
         } else if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {

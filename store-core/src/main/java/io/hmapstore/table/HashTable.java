@@ -215,24 +215,12 @@ public final class HashTable {
      * fence keeps the read's loads before this load of the stamp (StampedLock's validate).
      */
     public boolean validate(int seg, long stamp) {
-        return validate(heap.mem(), seg, stamp);
-    }
-
-    /** {@link #validate(int, long)} through the mapping the read took, so it reads no volatile field. */
-    public boolean validate(MemorySegment m, int seg, long stamp) {
         VarHandle.acquireFence();
         return SegmentStamps.getOpaque(stamps, seg) == stamp;
     }
 
+    /** The stamp an optimistic read starts from (an acquire load: none of the read's loads moves before it). */
     public long readStamp(int seg) {
-        return readStamp(heap.mem(), seg);
-    }
-
-    /**
-     * The stamp through a mapping the caller took first. Any mapping holds the headers; one older than
-     * an array a writer made since is caught by the lookup's bounds (it takes the general path then).
-     */
-    public long readStamp(MemorySegment m, int seg) {
         return SegmentStamps.getAcquire(stamps, seg);
     }
 
