@@ -22,8 +22,10 @@ import java.lang.foreign.MemorySegment;
  * seqlock, as {@link java.util.concurrent.locks.StampedLock}'s optimistic reads), up to
  * {@value #OPTIMISTIC_TRIES} times before it falls back to the lock. A body may see a half-made state
  * before it validates: what it follows is bounds-checked by the segment and offset-checked by the
- * table, so a torn view costs a retry (an exception it throws counts only if the stamp validates), and
- * the memory it reads is not reused while it is inside its epoch ({@link ReaderEpochs}).
+ * table, so a torn view costs a retry, and the memory it reads is not reused while it is inside its
+ * epoch ({@link ReaderEpochs}). An exception it throws counts only if the stamp validates, and then the
+ * read runs again under the lock: only what a lock holder finds is recorded as a {@code Corruption}
+ * event ({@link HashTable#recordCorruptionOnlyWhere}), since a torn view records none.
  *
  * <p>The loop is written twice. {@link #read} takes its body as a lambda, for the boxed reads;
  * {@link #readPrimitive} is the same loop with {@link PrimitiveReads#primitiveRead} called directly, so
@@ -50,6 +52,9 @@ final class SegmentAccess {
         this.file = file;
         this.writerCheck = writerCheck;
         this.locks = concurrent ? new SegmentLocks(table, () -> closed) : null;
+        if (locks != null) {
+            table.recordCorruptionOnlyWhere(locks::heldByCurrentThread);
+        }
         if (locks != null && epochReclamation) {
             epochs = new ReaderEpochs();
             heap.deferFrees(new Reclaimer(epochs, heap));
@@ -184,9 +189,10 @@ final class SegmentAccess {
                 try {
                     result = body.run();
                 } catch (RuntimeException e) {
-                    // A torn view can look corrupt or out of bounds; only a stable one may throw.
+                    // A torn view can look corrupt or out of bounds. A stable one runs again under the
+                    // lock, which throws what it finds and records a corruption event for it.
                     if (table.validate(seg, stamp)) {
-                        throw e;
+                        break;
                     }
                     continue;
                 }
@@ -233,7 +239,7 @@ final class SegmentAccess {
                     result = paths.primitiveRead(seg, hash, key, keyBits, out, absent);
                 } catch (RuntimeException e) {
                     if (table.validate(seg, stamp)) {
-                        throw e;
+                        break;
                     }
                     continue;
                 }

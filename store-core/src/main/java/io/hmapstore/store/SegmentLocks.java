@@ -86,6 +86,11 @@ final class SegmentLocks {
         }
     }
 
+    /** Whether the current thread holds segment {@code seg}. */
+    boolean heldByCurrentThread(int seg) {
+        return holders[seg * STRIDE] == Thread.currentThread();
+    }
+
     void unlock(int seg, long stamp) {
         holders[seg * STRIDE] = null;
         table.endWrite(seg, stamp);

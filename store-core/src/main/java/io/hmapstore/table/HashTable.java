@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The hash table proper: {@code 2^s} segments, each one Go {@code hmap}, over encoded key and value
@@ -199,6 +200,15 @@ public final class HashTable {
     public void endWrite(int seg, long stamp) {
         arrays.publish(heap.mem(), seg);
         SegmentStamps.setRelease(stamps, seg, stamp + 1);
+    }
+
+    /**
+     * Records a {@code Corruption} event only for a damage found by a thread that sees its segment
+     * {@code stable}: in CONCURRENT mode one that holds the segment's lock, since a lock-free reader's
+     * view may be torn by a writer and look damaged when it is not.
+     */
+    public void recordCorruptionOnlyWhere(IntPredicate stable) {
+        errors.recordOnlyWhere(stable);
     }
 
     /**

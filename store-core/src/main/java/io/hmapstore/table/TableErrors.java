@@ -7,21 +7,33 @@ import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntPredicate;
 
 /**
  * The exceptions a {@link HashTable} throws on a damaged store, made in one place so that every
  * message names the segment, the bucket, the offset, what was expected and what was found, and the
- * mapping the offset falls in; each is also recorded as a {@code Corruption} JFR event.
+ * mapping the offset falls in; each is also recorded as a {@code Corruption} JFR event, where the thread
+ * that found it saw its segment stable ({@link #recordOnlyWhere}).
  */
 final class TableErrors {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private final MappedRegion region;
     private final EntryHeap heap;
+    /** Whether the current thread sees segment {@code seg} stable, so what it finds there is a real damage. */
+    private volatile IntPredicate stable = seg -> true;
 
     TableErrors(MappedRegion region, EntryHeap heap) {
         this.region = region;
         this.heap = heap;
+    }
+
+    /**
+     * Records a corruption as an event only where {@code stable} holds for its segment: a lock-free
+     * reader's view may be torn by a writer, and what it finds is real only once its stamp validates.
+     */
+    void recordOnlyWhere(IntPredicate stable) {
+        this.stable = stable;
     }
 
     CorruptedStoreException chainTooLong(int seg, long index, long at, long limit) {
@@ -46,7 +58,7 @@ final class TableErrors {
         String message = "corrupted store: segment " + seg + ", bucket " + (index < 0 ? "-" : Long.toString(index))
                 + ", offset 0x" + Long.toHexString(offset) + ": expected " + expected + ", found " + found
                 + "; mapping: " + mapping;
-        if (TableEvents.CORRUPTION.isEnabled()) {
+        if (TableEvents.CORRUPTION.isEnabled() && stable.test(seg)) {
             TableEvents.Corruption event = new TableEvents.Corruption();
             event.segment = seg;
             event.bucket = index;

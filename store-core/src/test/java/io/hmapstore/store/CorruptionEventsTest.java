@@ -1,0 +1,128 @@
+package io.hmapstore.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hmapstore.Codecs;
+import io.hmapstore.Concurrency;
+import io.hmapstore.CorruptedStoreException;
+import io.hmapstore.OffHeapMap;
+import io.hmapstore.table.HashTable;
+import io.hmapstore.table.SegmentHeader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code Corruption} event means a damaged store. A lock-free reader can see a writer's half-made
+ * state, which looks damaged: only what is found in a stable segment may be recorded.
+ */
+class CorruptionEventsTest {
+    /** A bucket array offset inside the store's first page, where no bucket array can be. */
+    private static final long GARBAGE = 8;
+    private static final int KEYS = 256;
+
+    @Test
+    void lockFreeReaders_recordNoCorruption_whenAWriterMakesAHeaderLookDamagedWhileHoldingTheStamp(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("torn.jfr");
+        AtomicLong windows = new AtomicLong();
+        long reads = 0;
+        try (Recording recording = corruptionRecording()) {
+            try (TableStore<String, String> store = open()) {
+                HashTable table = store.table();
+                MemorySegment m = store.memory();
+                AtomicBoolean stop = new AtomicBoolean();
+                // A writer that holds each segment's stamp while its bucket array offset is garbage, as a
+                // growth holds it while the header is half rewritten.
+                Thread writer = new Thread(() -> {
+                    while (!stop.get()) {
+                        for (int s = 0; s < table.segments; s++) {
+                            long stamp;
+                            while ((stamp = table.tryBeginWrite(s)) < 0) {
+                                Thread.onSpinWait();
+                            }
+                            long at = table.header(s) + SegmentHeader.BUCKETS;
+                            long buckets = m.get(ValueLayout.JAVA_LONG, at);
+                            m.set(ValueLayout.JAVA_LONG, at, GARBAGE);
+                            for (int spin = 0; spin < 20; spin++) {
+                                Thread.onSpinWait();
+                            }
+                            m.set(ValueLayout.JAVA_LONG, at, buckets);
+                            table.endWrite(s, stamp);
+                            windows.incrementAndGet();
+                        }
+                    }
+                }, "half-writer");
+                writer.start();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+                try {
+                    while (System.nanoTime() < deadline) {
+                        for (int k = 0; k < KEYS; k++) {
+                            assertEquals("value-" + k, store.get("key-" + k));
+                            reads++;
+                        }
+                    }
+                } finally {
+                    stop.set(true);
+                    writer.join(10_000);
+                }
+                assertTrue(store.verify().isClean());
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        assertTrue(windows.get() > 100 && reads > 10_000, windows + " damaged windows, " + reads + " reads");
+        assertEquals(List.of(), corruptions(file), "Corruption events recorded on a sound store");
+    }
+
+    @Test
+    void aDamagedHeader_throwsToTheReader_andIsRecordedOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("damaged.jfr");
+        try (Recording recording = corruptionRecording()) {
+            try (TableStore<String, String> store = open()) {
+                HashTable table = store.table();
+                for (int s = 0; s < table.segments; s++) {
+                    store.memory().set(ValueLayout.JAVA_LONG, table.header(s) + SegmentHeader.BUCKETS, GARBAGE);
+                }
+                CorruptedStoreException e = assertThrows(CorruptedStoreException.class, () -> store.get("key-1"));
+                assertTrue(e.getMessage().contains("0x8 (outside the heap)"), e.getMessage());
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        List<String> recorded = corruptions(file);
+        assertEquals(1, recorded.size(), "one event for one damaged read, from under the lock: " + recorded);
+    }
+
+    private static TableStore<String, String> open() {
+        TableStore<String, String> store = (TableStore<String, String>) OffHeapMap.of(Codecs.utf8(), Codecs.utf8())
+                .concurrency(Concurrency.CONCURRENT).open();
+        for (int k = 0; k < KEYS; k++) {
+            store.put("key-" + k, "value-" + k);
+        }
+        return store;
+    }
+
+    private static Recording corruptionRecording() {
+        Recording recording = new Recording();
+        recording.enable("io.hmapstore.Corruption");
+        recording.start();
+        return recording;
+    }
+
+    private static List<String> corruptions(Path file) throws Exception {
+        return RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("io.hmapstore.Corruption"))
+                .map(e -> e.getString("message")).toList();
+    }
+}
