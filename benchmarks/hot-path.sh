@@ -5,12 +5,15 @@
 # did to its length (fewer instructions per lookup let the CPU overlap more lookups' cache misses;
 # benchmarks/README.md, "Shorter lookups").
 #
-#   benchmarks/hot-path.sh [getHit|getMiss] [Hmap|HmapBoxed|BareBucket]      # 1 min; default getMiss Hmap
+#   benchmarks/hot-path.sh [getHit|getMiss] [Hmap|HmapBoxed|BareBucket] [LONG|BYTES100]
+#
+# 1 min; default getMiss Hmap LONG. With BYTES100, Hmap and BareBucket copy 100-byte values out into a
+# reused segment (get(MemorySegment, MemorySegment)), and HmapBoxed returns a new byte[].
 #
 # Needs gcc and libcapstone-dev (Debian: apt-get install gcc libcapstone-dev) to build the disassembler
 # plugin (tools/hsdis-capstone.c). Runs benchmarks/target/benchmarks.jar (jdk25.sh builds it if it is
 # missing), or the jar named by JAR=. Writes the whole listing to
-# benchmarks/target/hot-path-<benchmark>-<subject>.txt.
+# benchmarks/target/hot-path-<benchmark>-<subject>-<values>.txt.
 set -euo pipefail
 custom_jar=${JAR:-}
 cd "$(dirname "$0")/.."
@@ -19,10 +22,16 @@ jar=${custom_jar:-$JAR}
 here=$PWD/benchmarks
 bench=${1:-getMiss}
 subject=${2:-Hmap}
+values=${3:-LONG}
+case "$values" in
+  LONG) handles=(Longs LongsBoxed) ;;
+  BYTES100) handles=(Segments BytesBoxed) ;;
+  *) echo "hot-path.sh: values must be LONG or BYTES100, not $values" >&2; exit 2 ;;
+esac
 case "$subject" in
-  Hmap) method='io.hmapstore.bench.subjects.HmapStore$Longs::get' ;;
-  HmapBoxed) method='io.hmapstore.bench.subjects.HmapStore$LongsBoxed::get' ;;
-  BareBucket) method='io.hmapstore.bench.subjects.BareBucketStore$Longs::get' ;;
+  Hmap) method="io.hmapstore.bench.subjects.HmapStore\$${handles[0]}::get" ;;
+  HmapBoxed) method="io.hmapstore.bench.subjects.HmapStore\$${handles[1]}::get" ;;
+  BareBucket) method="io.hmapstore.bench.subjects.BareBucketStore\$${handles[0]}::get" ;;
   *) echo "hot-path.sh: subject must be Hmap, HmapBoxed or BareBucket, not $subject" >&2; exit 2 ;;
 esac
 case "$bench" in
@@ -36,9 +45,9 @@ if [ ! -f "$plugin" ]; then
   mkdir -p "$(dirname "$plugin")"
   gcc -O2 -shared -fPIC -o "$plugin" "$here/tools/hsdis-capstone.c" -lcapstone
 fi
-listing=$here/target/hot-path-$bench-$subject.txt
+listing=$here/target/hot-path-$bench-$subject-$values.txt
 LD_LIBRARY_PATH=$(dirname "$plugin") "$JAVA" -jar "$jar" "PeerGetPutBenchmark.$bench\$" -p subject="$subject" \
-    -p values=LONG -p dist=uniform -p size=1000000 -f 1 -wi 4 -i 1 -w 1s -r 1s -jvmArgsAppend \
+    -p values="$values" -p dist=uniform -p size=1000000 -f 1 -wi 4 -i 1 -w 1s -r 1s -jvmArgsAppend \
     "-XX:+UnlockDiagnosticVMOptions -XX:PrintAssemblyOptions=intel -XX:CompileCommand=quiet
      -XX:CompileCommand=print,$method -XX:CompileCommand=inline,io.hmapstore.store.*::*
      -XX:CompileCommand=inline,io.hmapstore.table.*::*" > "$listing" 2>&1 \
@@ -51,6 +60,6 @@ awk -v method="$method" '
   END { if (count == 0) { print "no C2 compile of " method " found" > "/dev/stderr"; exit 1 }
         print count }' "$listing" | {
   read -r count
-  echo "$bench $subject: $count instructions from the entry of $method to its first return"
+  echo "$bench $subject $values: $count instructions from the entry of $method to its first return"
   echo "listing: $listing"
 }
