@@ -48,7 +48,7 @@ fi
 listing=$here/target/hot-path-$bench-$subject-$values.txt
 LD_LIBRARY_PATH=$(dirname "$plugin") "$JAVA" -jar "$jar" "PeerGetPutBenchmark.$bench\$" -p subject="$subject" \
     -p values="$values" -p dist=uniform -p size=1000000 -f 1 -wi 4 -i 1 -w 1s -r 1s -jvmArgsAppend \
-    "-XX:+UnlockDiagnosticVMOptions -XX:PrintAssemblyOptions=intel -XX:CompileCommand=quiet
+    "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:PrintAssemblyOptions=intel -XX:CompileCommand=quiet
      -XX:CompileCommand=print,$method -XX:CompileCommand=inline,io.hmapstore.store.*::*
      -XX:CompileCommand=inline,io.hmapstore.table.*::*" > "$listing" 2>&1 \
   || { echo "hot-path.sh: the JMH run failed; the end of $listing:" >&2; tail -5 "$listing" >&2; exit 1; }

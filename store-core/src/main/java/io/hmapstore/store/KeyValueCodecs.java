@@ -29,6 +29,9 @@ final class KeyValueCodecs<K, V> {
     final Codec<V> values;
     final boolean longKeys;
     final boolean longValues;
+    /** The codecs' fixed sizes, or {@link Codec#VARIABLE_SIZE}: read once, as the table's layout was made from them. */
+    final int keySize;
+    final int valueSize;
     private final HashTable table;
     private final EntryHeap heap;
 
@@ -37,6 +40,8 @@ final class KeyValueCodecs<K, V> {
         this.values = values;
         this.longKeys = keys == Codecs.longs();
         this.longValues = values == Codecs.longs();
+        this.keySize = keys.fixedSize();
+        this.valueSize = values.fixedSize();
         this.table = table;
         this.heap = heap;
     }
@@ -65,7 +70,7 @@ final class KeyValueCodecs<K, V> {
                 encode(codecs.keys, key, encoded);
                 length = size;
                 hash = table.hashOf(encoded, 0, size);
-                if (codecs.keys.fixedSize() == Long.BYTES) {
+                if (codecs.keySize == Long.BYTES) {
                     bits = encoded.get(LONG, 0);
                     bytes = null;
                 } else {
@@ -150,12 +155,21 @@ final class KeyValueCodecs<K, V> {
         }
     }
 
-    /** Checks a caller-encoded key or value against its codec's size and the entry limit. */
-    static void checkEncoded(String what, Codec<?> codec, MemorySegment bytes) {
+    /** Checks a caller-encoded key against its codec's size and the entry limit. */
+    void checkEncodedKey(MemorySegment key) {
+        checkEncoded("key", keys, keySize, key);
+    }
+
+    /** Checks a caller-encoded value against its codec's size and the entry limit. */
+    void checkEncodedValue(MemorySegment value) {
+        checkEncoded("value", values, valueSize, value);
+    }
+
+    private static void checkEncoded(String what, Codec<?> codec, int fixedSize, MemorySegment bytes) {
         Objects.requireNonNull(bytes, what);
-        if (codec.fixedSize() > 0 && bytes.byteSize() != codec.fixedSize()) {
+        if (fixedSize > 0 && bytes.byteSize() != fixedSize) {
             throw new IllegalArgumentException(what + " has " + bytes.byteSize() + " bytes; codec " + codec.id()
-                    + " stores exactly " + codec.fixedSize());
+                    + " stores exactly " + fixedSize);
         }
         if (bytes.byteSize() > EntryLayout.MAX_PART) {
             throw new IllegalArgumentException(what + " of " + bytes.byteSize() + " bytes: the limit is "
@@ -164,7 +178,7 @@ final class KeyValueCodecs<K, V> {
     }
 
     long hashOfEncodedKey(MemorySegment key) {
-        return keys.fixedSize() == Long.BYTES ? table.hashOfLong(key.get(LONG, 0))
+        return keySize == Long.BYTES ? table.hashOfLong(key.get(LONG, 0))
                 : table.hashOf(key, 0, key.byteSize());
     }
 

@@ -120,7 +120,7 @@ final class PrimitiveReads {
     boolean get(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment out) {
         long hash = codecs.hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
-        if (codecs.keys.fixedSize() == Long.BYTES) {
+        if (codecs.keySize == Long.BYTES) {
             return readLongKey(seg, hash, key.get(LONG, 0), out, 0) != 0;
         }
         return readPrimitive(seg, hash, key, 0, out, 0) != 0;

@@ -93,9 +93,9 @@ final class SegmentWrites {
     boolean segmentWrite(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment value) {
         long hash = codecs.hashOfEncodedKey(key);
         int seg = table.segmentOf(hash);
-        boolean keyBits = codecs.keys.fixedSize() == Long.BYTES;
+        boolean keyBits = codecs.keySize == Long.BYTES;
         boolean remove = value == null;
-        boolean valueBits = !remove && codecs.values.fixedSize() == Long.BYTES;
+        boolean valueBits = !remove && codecs.valueSize == Long.BYTES;
         return primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
                 remove || valueBits ? null : value, remove ? 0 : value.byteSize(), valueBits ? value.get(LONG, 0) : 0,
                 remove);

@@ -379,15 +379,15 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public boolean get(MemorySegment key, MemorySegment valueOut) {
-        KeyValueCodecs.checkEncoded("key", keys, key);
+        codecs.checkEncodedKey(key);
         Objects.requireNonNull(valueOut, "valueOut");
         return reads.get(codecs, key, valueOut);
     }
 
     @Override
     public void put(MemorySegment key, MemorySegment value) {
-        KeyValueCodecs.checkEncoded("key", keys, key);
-        KeyValueCodecs.checkEncoded("value", values, value);
+        codecs.checkEncodedKey(key);
+        codecs.checkEncodedValue(value);
         if (writeGuard != null) {
             guard(keys.decode(key, 0, key.byteSize()), values.decode(value, 0, value.byteSize()));
         }
@@ -396,7 +396,7 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
 
     @Override
     public boolean remove(MemorySegment key) {
-        KeyValueCodecs.checkEncoded("key", keys, key);
+        codecs.checkEncodedKey(key);
         if (writeGuard != null) {
             guard(keys.decode(key, 0, key.byteSize()), null);
         }

@@ -65,6 +65,8 @@ public final class HashTable {
     private final MappedRegion region;
     private final long headers;
     public final int segmentBits;
+    /** {@link #segmentOf}'s shift: 63 - segmentBits, so that no segment bits shift the hash out whole. */
+    private final int segmentShift;
     public final int segments;
     final long seed;
     final int keySize;
@@ -106,6 +108,7 @@ public final class HashTable {
         this.headers = headers;
         this.segmentBits = segmentBits;
         this.segments = 1 << segmentBits;
+        this.segmentShift = 63 - segmentBits;
         this.seed = seed;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -156,7 +159,8 @@ public final class HashTable {
     }
 
     public int segmentOf(long hash) {
-        return segmentBits == 0 ? 0 : (int) ((hash << 8) >>> (64 - segmentBits));
+        // The segmentBits bits below the tophash byte; shifted in two steps, since a shift by 64 is one by 0.
+        return (int) (((hash << 8) >>> 1) >>> segmentShift);
     }
 
     public long header(int seg) {
