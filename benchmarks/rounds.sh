@@ -11,12 +11,13 @@
 #
 # An arm is JAR:SUBJECT (a path to a benchmarks.jar, and a value of the benchmark's subject parameter);
 # two jars with the same subject compare two builds. Each fork's score is JMH's mean over its iterations.
-# PIN=CPU runs every fork on that one CPU (taskset): on the 2-CPU VM a single-threaded fork left free to
-# move read 250 or 550 ns by the fork, and pinned 236-250 (benchmarks/README.md, "Pinned rounds"). A
-# pinned fork is told the machine's CPU count (-XX:ActiveProcessorCount), so that the JVM sizes itself as
-# it does unpinned: seeing one CPU it would pick the Serial collector, and a boxed get took 185 ns, not 137.
+# PIN=CPU pins each fork's benchmark threads to that CPU (-Dhmapstore.bench.pin, ThreadPin; the peer
+# benchmarks, whose threads take Ops): on the 2-CPU VM a single-threaded fork left free to move read
+# 250 or 550 ns by the fork, and pinned 258-279 (benchmarks/README.md, "Pinned rounds"). The pin goes in
+# -jvmArgsPrepend, which the benchmarks' @Fork leaves free; do not pass one of your own with PIN. A jar
+# built before ThreadPin (0441167 and older) ignores it.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 rounds=$1; bench=$2; shift 2
 arms=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do arms+=("$1"); shift; done
@@ -26,15 +27,14 @@ for a in "${!arms[@]}"; do                      # jar paths as given, before the
 done
 cd "$(dirname "$0")/.."
 source benchmarks/jdk25.sh                     # JAVA, a JDK >= 25
-pin=()
-[ -n "${PIN:-}" ] && pin=(taskset -c "$PIN") && set -- -jvmArgsPrepend "-XX:ActiveProcessorCount=$(nproc --all)" "$@"
+[ -n "${PIN:-}" ] && set -- -jvmArgsPrepend "-Dhmapstore.bench.pin=$PIN" "$@"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for r in $(seq 1 "$rounds"); do
   line="round $r:"
   for a in $(seq 0 $((${#arms[@]} - 1))); do
     jar=${arms[$a]%%:*}; subject=${arms[$a]#*:}
-    ${pin[@]+"${pin[@]}"} "$JAVA" -jar "$jar" "$bench" -p subject="$subject" -f 1 "$@" -rf csv -rff "$out/$r-$a.csv" > "$out/$r-$a.log" 2>&1 \
+    "$JAVA" -jar "$jar" "$bench" -p subject="$subject" -f 1 "$@" -rf csv -rff "$out/$r-$a.csv" > "$out/$r-$a.log" 2>&1 \
       || { echo "rounds.sh: $jar $subject failed, see its log:" >&2; tail -20 "$out/$r-$a.log" >&2; exit 1; }
     score=$(awk -F, 'NR == 2 { print $5 }' "$out/$r-$a.csv")
     echo "$r $a $score" >> "$out/scores"

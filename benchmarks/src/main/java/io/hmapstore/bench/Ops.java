@@ -24,6 +24,7 @@ public class Ops {
     private PeerState state;
     private int position;
     private int mask;
+    private int threadIndex;
 
     /**
      * @param s the subject and keys
@@ -33,13 +34,18 @@ public class Ops {
     @Setup(Level.Trial)
     public void start(PeerState s, BenchmarkParams bench, ThreadParams thread) {
         state = s;
+        threadIndex = thread.getThreadIndex();
         mask = s.keys.mask;
         position = (int) ((long) (mask + 1) * thread.getThreadIndex() / bench.getThreads());
     }
 
-    /** Opens this iteration's handle. */
+    /**
+     * Opens this iteration's handle, on this thread's CPU if the fork was given {@code -Dhmapstore.bench.pin}
+     * ({@link ThreadPin}; at every iteration, since JMH may run an iteration on a new thread).
+     */
     @Setup(Level.Iteration)
     public void open() {
+        ThreadPin.pinFromProperty(threadIndex);
         handle = state.store.handle();
     }
 

@@ -20,7 +20,7 @@ final class TableErrors {
 
     private final MappedRegion region;
     private final EntryHeap heap;
-    /** Whether the current thread sees segment {@code seg} stable, so what it finds there is a real damage. */
+    /** Whether the current thread sees segment {@code seg} stable, so that what it finds there is real damage. */
     private volatile IntPredicate stable = seg -> true;
 
     TableErrors(MappedRegion region, EntryHeap heap) {
