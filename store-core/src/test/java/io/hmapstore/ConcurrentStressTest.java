@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -25,13 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -631,51 +626,5 @@ class ConcurrentStressTest {
             }
             assertTrue(store.verify().isClean());
         }
-    }
-
-    /**
-     * A {@code Corruption} event means a damaged store; lock-free readers racing writers on a sound
-     * store must not record one (the store verifies clean afterwards).
-     */
-    @Test
-
-    void corruptionEvent_notRecorded_whileLockFreeReadersRaceRemoves(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("race.jfr");
-        try (Recording recording = new Recording()) {
-            recording.enable("io.hmapstore.Corruption");
-            recording.start();
-            try (OffHeapMap<Long, byte[]> store = OffHeapMap.of(Codecs.longs(), Codecs.bytes())
-                    .concurrency(Concurrency.CONCURRENT).expectedEntries(0).open()) {
-                AtomicBoolean stop = new AtomicBoolean();
-                Thread writer = writer("writer", stop, () -> {
-                    for (long k = 0; k < 64; k++) {
-                        store.put(k, value(k, 1));
-                    }
-                    for (long k = 0; k < 64; k++) {
-                        store.remove(k);
-                    }
-                });
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                try {
-                    while (System.nanoTime() < deadline) {
-                        for (long k = 0; k < 64; k++) {
-                            byte[] v = store.get(k);
-                            if (v != null) {
-                                versionOf(k, v);
-                            }
-                        }
-                    }
-                } finally {
-                    stop.set(true);
-                    writer.join(10_000);
-                }
-                assertTrue(store.verify().isClean());
-            }
-            recording.stop();
-            recording.dump(file);
-        }
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        assertEquals(List.of(), events.stream().filter(e -> e.getEventType().getName().equals("io.hmapstore.Corruption"))
-                .map(e -> e.getString("message")).toList(), "Corruption events recorded on a sound store");
     }
 }

@@ -1,13 +1,11 @@
-package io.hmapstore.store;
+package io.hmapstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hmapstore.Codecs;
-import io.hmapstore.Concurrency;
-import io.hmapstore.CorruptedStoreException;
-import io.hmapstore.OffHeapMap;
+import io.hmapstore.store.TableStore;
 import io.hmapstore.table.HashTable;
 import io.hmapstore.table.SegmentHeader;
 import java.lang.foreign.MemorySegment;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
@@ -36,52 +35,70 @@ class CorruptionEventsTest {
             throws Exception {
         Path file = dir.resolve("torn.jfr");
         AtomicLong windows = new AtomicLong();
-        long reads = 0;
+        long passes;
         try (Recording recording = corruptionRecording()) {
             try (TableStore<String, String> store = open()) {
                 HashTable table = store.table();
                 MemorySegment m = store.memory();
-                AtomicBoolean stop = new AtomicBoolean();
                 // A writer that holds each segment's stamp while its bucket array offset is garbage, as a
                 // growth holds it while the header is half rewritten.
-                Thread writer = new Thread(() -> {
-                    while (!stop.get()) {
-                        for (int s = 0; s < table.segments; s++) {
-                            long stamp;
-                            while ((stamp = table.tryBeginWrite(s)) < 0) {
-                                Thread.onSpinWait();
-                            }
-                            long at = table.header(s) + SegmentHeader.BUCKETS;
-                            long buckets = m.get(ValueLayout.JAVA_LONG, at);
-                            m.set(ValueLayout.JAVA_LONG, at, GARBAGE);
-                            for (int spin = 0; spin < 20; spin++) {
-                                Thread.onSpinWait();
-                            }
-                            m.set(ValueLayout.JAVA_LONG, at, buckets);
-                            table.endWrite(s, stamp);
-                            windows.incrementAndGet();
+                passes = race(() -> {
+                    for (int s = 0; s < table.segments; s++) {
+                        long stamp;
+                        while ((stamp = table.tryBeginWrite(s)) < 0) {
+                            Thread.onSpinWait();
                         }
-                    }
-                }, "half-writer");
-                writer.start();
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
-                try {
-                    while (System.nanoTime() < deadline) {
-                        for (int k = 0; k < KEYS; k++) {
-                            assertEquals("value-" + k, store.get("key-" + k));
-                            reads++;
+                        long at = table.header(s) + SegmentHeader.BUCKETS;
+                        long buckets = m.get(ValueLayout.JAVA_LONG, at);
+                        m.set(ValueLayout.JAVA_LONG, at, GARBAGE);
+                        for (int spin = 0; spin < 20; spin++) {
+                            Thread.onSpinWait();
                         }
+                        m.set(ValueLayout.JAVA_LONG, at, buckets);
+                        table.endWrite(s, stamp);
+                        windows.incrementAndGet();
                     }
-                } finally {
-                    stop.set(true);
-                    writer.join(10_000);
-                }
+                }, () -> {
+                    for (int k = 0; k < KEYS; k++) {
+                        assertEquals("value-" + k, store.get("key-" + k));
+                    }
+                });
                 assertTrue(store.verify().isClean());
             }
             recording.stop();
             recording.dump(file);
         }
-        assertTrue(windows.get() > 100 && reads > 10_000, windows + " damaged windows, " + reads + " reads");
+        assertTrue(windows.get() > 100 && passes > 100, windows + " damaged windows, " + passes + " passes over the keys");
+        assertEquals(List.of(), corruptions(file), "Corruption events recorded on a sound store");
+    }
+
+    /** The same with a real writer, whose puts and removes grow and shrink the segments the readers read. */
+    @Test
+    void lockFreeReaders_recordNoCorruption_whileAWriterGrowsAndShrinksTheirSegments(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("race.jfr");
+        try (Recording recording = corruptionRecording()) {
+            try (OffHeapMap<Long, byte[]> store = OffHeapMap.of(Codecs.longs(), Codecs.bytes())
+                    .concurrency(Concurrency.CONCURRENT).expectedEntries(0).open()) {
+                race(() -> {
+                    for (long k = 0; k < 64; k++) {
+                        store.put(k, ConcurrentStressTest.value(k, 1));
+                    }
+                    for (long k = 0; k < 64; k++) {
+                        store.remove(k);
+                    }
+                }, () -> {
+                    for (long k = 0; k < 64; k++) {
+                        byte[] v = store.get(k);
+                        if (v != null) {
+                            ConcurrentStressTest.versionOf(k, v);
+                        }
+                    }
+                });
+                assertTrue(store.verify().isClean());
+            }
+            recording.stop();
+            recording.dump(file);
+        }
         assertEquals(List.of(), corruptions(file), "Corruption events recorded on a sound store");
     }
 
@@ -111,6 +128,40 @@ class CorruptionEventsTest {
             store.put("key-" + k, "value-" + k);
         }
         return store;
+    }
+
+    /**
+     * Runs {@code writerStep} over and over on a thread of its own while this thread runs {@code readerPass}
+     * over and over, for a second.
+     *
+     * @return the reader's passes
+     */
+    private static long race(Runnable writerStep, Runnable readerPass) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    writerStep.run();
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "writer");
+        writer.start();
+        long passes = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        try {
+            while (System.nanoTime() < deadline) {
+                readerPass.run();
+                passes++;
+            }
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+        assertNull(failed.get(), "the writer failed");
+        return passes;
     }
 
     private static Recording corruptionRecording() {
