@@ -177,11 +177,6 @@ final class KeyValueCodecs<K, V> {
         }
     }
 
-    long hashOfEncodedKey(MemorySegment key) {
-        return keySize == Long.BYTES ? table.hashOfLong(key.get(LONG, 0))
-                : table.hashOf(key, 0, key.byteSize());
-    }
-
     V decodeValue(int seg, long slot) {
         long offset = table.slots.valueOffset(seg, slot);
         MemorySegment m = heap.mem();

@@ -91,12 +91,12 @@ final class SegmentWrites {
      * @return for a remove, whether the key was there
      */
     boolean segmentWrite(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment value) {
-        long hash = codecs.hashOfEncodedKey(key);
-        int seg = table.segmentOf(hash);
         boolean keyBits = codecs.keySize == Long.BYTES;
+        long bits = keyBits ? key.get(LONG, 0) : 0;
+        long hash = keyBits ? table.hashOfLong(bits) : table.hashOf(key, 0, key.byteSize());
         boolean remove = value == null;
         boolean valueBits = !remove && codecs.valueSize == Long.BYTES;
-        return primitiveWrite(seg, hash, keyBits ? null : key, key.byteSize(), keyBits ? key.get(LONG, 0) : 0,
+        return primitiveWrite(table.segmentOf(hash), hash, keyBits ? null : key, key.byteSize(), bits,
                 remove || valueBits ? null : value, remove ? 0 : value.byteSize(), valueBits ? value.get(LONG, 0) : 0,
                 remove);
     }
