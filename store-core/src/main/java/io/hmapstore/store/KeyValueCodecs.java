@@ -177,6 +177,19 @@ final class KeyValueCodecs<K, V> {
         }
     }
 
+    /**
+     * The bits of a caller-encoded 8-byte key, 0 for any other: read once per operation, since each read of
+     * the caller's segment is a checked access.
+     */
+    long bitsOfEncodedKey(MemorySegment key) {
+        return keySize == Long.BYTES ? key.get(LONG, 0) : 0;
+    }
+
+    /** The hash of a caller-encoded key whose bits {@link #bitsOfEncodedKey} read: what {@link Key} gives it boxed. */
+    long hashOfEncodedKey(MemorySegment key, long bits) {
+        return keySize == Long.BYTES ? table.hashOfLong(bits) : table.hashOf(key, 0, key.byteSize());
+    }
+
     V decodeValue(int seg, long slot) {
         long offset = table.slots.valueOffset(seg, slot);
         MemorySegment m = heap.mem();

@@ -118,14 +118,13 @@ final class PrimitiveReads {
      * @return whether the key was found (its value is then in {@code out})
      */
     boolean get(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment out) {
+        long bits = codecs.bitsOfEncodedKey(key);
+        long hash = codecs.hashOfEncodedKey(key, bits);
+        int seg = table.segmentOf(hash);
         if (codecs.keySize == Long.BYTES) {
-            // Read once: each read of the caller's segment is a checked access.
-            long bits = key.get(LONG, 0);
-            long hash = table.hashOfLong(bits);
-            return readLongKey(table.segmentOf(hash), hash, bits, out, 0) != 0;
+            return readLongKey(seg, hash, bits, out, 0) != 0;
         }
-        long hash = table.hashOf(key, 0, key.byteSize());
-        return readPrimitive(table.segmentOf(hash), hash, key, 0, out, 0) != 0;
+        return readPrimitive(seg, hash, key, 0, out, 0) != 0;
     }
 
     /** {@link #boxedLong}'s answer when its short path could not decide. */

@@ -92,8 +92,8 @@ final class SegmentWrites {
      */
     boolean segmentWrite(KeyValueCodecs<?, ?> codecs, MemorySegment key, MemorySegment value) {
         boolean keyBits = codecs.keySize == Long.BYTES;
-        long bits = keyBits ? key.get(LONG, 0) : 0;
-        long hash = keyBits ? table.hashOfLong(bits) : table.hashOf(key, 0, key.byteSize());
+        long bits = codecs.bitsOfEncodedKey(key);
+        long hash = codecs.hashOfEncodedKey(key, bits);
         boolean remove = value == null;
         boolean valueBits = !remove && codecs.valueSize == Long.BYTES;
         return primitiveWrite(table.segmentOf(hash), hash, keyBits ? null : key, key.byteSize(), bits,
