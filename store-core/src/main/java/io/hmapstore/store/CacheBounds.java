@@ -329,7 +329,7 @@ final class CacheBounds {
      * @return the counters, with the bounds they were kept under
      */
     CacheStats cacheStats(long entries, long mappedBytes) {
-        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum(), entries,
+        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum() + (access.locks == null ? 0 : access.locks.updates.puts()), entries,
                 maxEntries, maxBytes, heap.bytesInUse(), mappedBytes);
     }
 }

@@ -54,7 +54,13 @@ final class Compaction {
         this.runOf = new int[table.segments];
     }
 
+    /** Whether {@link #afterWrite} would do nothing: no run under way and none wanted. */
+    boolean idle() {
+        return !active && !heap.compactionWanted();
+    }
+
     /** A write's share of a run, with segment {@code seg} held for writing. */
+
     void afterWrite(int seg) {
         if (!active && (!heap.compactionWanted() || !start(INCREMENTAL_OCCUPANCY, false))) {
             return;

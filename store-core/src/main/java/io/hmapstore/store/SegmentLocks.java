@@ -33,6 +33,8 @@ import java.util.function.BooleanSupplier;
 final class SegmentLocks {
     private final HashTable table;
     private final BooleanSupplier closed;
+    /** The writers that replace a long value without the lock; a lock holder waits for those in its segment. */
+    final InPlaceUpdates updates;
     /**
      * The thread holding each segment, as its holder wrote it; only ever compared with the current
      * thread. Segment {@code s} is at {@code s * STRIDE}, so writers of different segments do not write
@@ -45,6 +47,7 @@ final class SegmentLocks {
     SegmentLocks(HashTable table, BooleanSupplier closed) {
         this.table = table;
         this.closed = closed;
+        this.updates = new InPlaceUpdates(Runtime.getRuntime().availableProcessors());
         this.holders = new Thread[table.segments * STRIDE];
     }
 
@@ -60,6 +63,7 @@ final class SegmentLocks {
             stamp = await(seg);
         }
         holders[seg * STRIDE] = self;
+        updates.drain(seg);
         return stamp;
     }
 

@@ -28,12 +28,19 @@ final class SegmentWrites {
     private final CacheBounds bounds;
     /** The store's compaction, whose share of the work every write does; {@code compact()} reaches it here. */
     final Compaction compaction;
+    /**
+     * The concurrent store's updates made without the segment's lock; null when a put of a present key
+     * has more to do than replace a long (a single-writer store, other sizes, expiry).
+     */
+    private final InPlaceUpdates inPlace;
 
     SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds, Compaction compaction) {
         this.table = table;
         this.access = access;
         this.bounds = bounds;
         this.compaction = compaction;
+        this.inPlace = access.locks != null && table.writes.replacesLongsInPlace && !bounds.expiring
+                ? access.locks.updates : null;
     }
 
     /** The step of one boxed write, run with the key's segment held and the key's live slot found. */
@@ -109,6 +116,9 @@ final class SegmentWrites {
      */
     boolean primitiveWrite(int seg, long hash, MemorySegment key, long keyLength, long keyBits,
             MemorySegment value, long valueLength, long valueBits, boolean remove) {
+        if (inPlace != null && !remove && updateInPlace(seg, hash, keyBits, valueBits)) {
+            return true;
+        }
         for (int attempt = 0; ; attempt++) {
             int effect = 0;
             boolean result = true;
@@ -140,5 +150,31 @@ final class SegmentWrites {
             bounds.afterWrite(hash, effect);
             return result;
         }
+    }
+
+    /**
+     * A put of a long to a present long key, without the segment's lock ({@link InPlaceUpdates}): all
+     * that the skeleton would do for it is replace the value, since a present key leaves no expired entry,
+     * sweep or cache bookkeeping behind, and no compaction is under way or wanted.
+     *
+     * @return whether it was done; if not, nothing was written, and the put takes the lock
+     */
+    private boolean updateInPlace(int seg, long hash, long key, long value) {
+        if (!compaction.idle()) {
+            return false;
+        }
+        access.checkOpen();
+        access.beforeWrite();
+        int cell = inPlace.enter(seg);
+        if (cell < 0) {
+            return false;
+        }
+        boolean done = false;
+        try {
+            done = !table.writing(seg) && table.writes.replaceLongValue(seg, hash, key, value);
+        } finally {
+            inPlace.exit(cell, done);
+        }
+        return done;
     }
 }

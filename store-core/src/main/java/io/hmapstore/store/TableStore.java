@@ -65,7 +65,8 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     private final boolean recovered;
     /** How a {@code maxBytes} bound is spent ({@link MemoryPlan}); {@link MemoryBudget#NONE} without one. */
     private final MemoryBudget budget;
-    private final SegmentAccess access;
+    /** Package-private for the tests of the segment locks' protocol with in-place updates. */
+    final SegmentAccess access;
     private final CacheBounds bounds;
     private final PrimitiveReads reads;
     private final SegmentWrites writes;

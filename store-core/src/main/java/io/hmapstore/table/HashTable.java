@@ -233,6 +233,15 @@ public final class HashTable {
         return SegmentStamps.getOpaque(stamps, seg) == stamp;
     }
 
+    /**
+     * Whether a lock holder (or single writer) has segment {@code seg}: a volatile load, which an in-place
+     * update makes after claiming its cell ({@code InPlaceUpdates}: Dekker's protocol needs both sides'
+     * accesses volatile).
+     */
+    public boolean writing(int seg) {
+        return (SegmentStamps.getVolatile(stamps, seg) & 1) != 0;
+    }
+
     /** The stamp an optimistic read starts from (an acquire load: none of the read's loads moves before it). */
     public long readStamp(int seg) {
         return SegmentStamps.getAcquire(stamps, seg);

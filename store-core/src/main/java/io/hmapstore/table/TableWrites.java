@@ -11,6 +11,7 @@ import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.heap.SizeClasses;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
  * The writes of a {@link HashTable}: insert or update ({@link #put}) and delete ({@link #remove}),
@@ -35,6 +36,8 @@ public final class TableWrites {
     private static final ValueLayout.OfLong SLOT_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    /** An aligned 8-byte value, stored whole (opaque): what a lock-free reader reads is old or new, never half. */
+    private static final VarHandle WHOLE_LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final HashTable table;
     private final EntryHeap heap;
@@ -47,6 +50,11 @@ public final class TableWrites {
     private final boolean valueInline;
     private final boolean makeBeforeWrite;
     private final ChainPacking packing;
+    /**
+     * Whether a present key's value may be replaced in place ({@link #replaceLongValue}): 8-byte inline
+     * keys and values, and no deadline beside them that a put would have to write too.
+     */
+    public final boolean replacesLongsInPlace;
 
     TableWrites(HashTable table) {
         this.table = table;
@@ -60,6 +68,34 @@ public final class TableWrites {
         this.valueInline = table.valueInline;
         this.makeBeforeWrite = table.makeBeforeWrite;
         this.packing = new ChainPacking(table, this);
+        this.replacesLongsInPlace = keySize == Long.BYTES && valueSize == Long.BYTES && !layout.hasDeadlines;
+    }
+
+    /**
+     * Replaces the value of a present 8-byte key with one aligned store, in a segment that is not growing,
+     * for a caller that has kept the segment's lock holders out without taking the lock (the concurrent
+     * store's in-place updates): nothing else of the table changes, so lock-free readers need no new
+     * stamp, and they see the old value or the new one.
+     *
+     * @return whether the value was replaced; false when the key is absent, its segment is growing, its
+     *     chain is long (as {@link HashTable#findInlineLong} leaves them), the value is not 8-byte aligned
+     *     in memory, or the table is not long to long: all of which the locked {@link #put} handles
+     */
+    public boolean replaceLongValue(int seg, long hash, long key, long value) {
+        if (!replacesLongsInPlace) {
+            return false;
+        }
+        MemorySegment m = heap.mem();
+        long found = table.findInlineLong(m, seg, hash, key);
+        if (found < 0) {
+            return false;
+        }
+        long at = BucketLayout.valueOfLongKey(found);
+        if (((m.address() + at) & (Long.BYTES - 1)) != 0) {
+            return false;
+        }
+        WHOLE_LONG.setOpaque(m, at, value);
+        return true;
     }
 
     /**

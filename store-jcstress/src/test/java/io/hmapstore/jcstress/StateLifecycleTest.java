@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.IIII_Result;
+import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.J_Result;
 
 /**
@@ -129,6 +130,25 @@ class StateLifecycleTest {
             after.reader(r);
             after.arbiter(r);
             assertEquals("0, 0, 1", r.toString());
+        }
+    }
+
+    @Test
+    void inPlaceUpdateRace_endsInAnAcceptableState_inEitherOrder() {
+        for (int i = 0; i < ROUNDS; i++) {
+            var updateFirst = new InPlaceUpdateRace();
+            var r = new JJ_Result();
+            updateFirst.updater();
+            updateFirst.mover();
+            updateFirst.arbiter(r);
+            assertEquals("-1, 20", r.toString(), "updated in place, then removed");
+
+            var moveFirst = new InPlaceUpdateRace();
+            r = new JJ_Result();
+            moveFirst.mover();
+            moveFirst.updater();
+            moveFirst.arbiter(r);
+            assertEquals("11, 20", r.toString(), "removed, then put again under the lock");
         }
     }
 }

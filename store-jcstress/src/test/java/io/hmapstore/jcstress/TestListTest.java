@@ -27,11 +27,12 @@ class TestListTest {
         }
         TreeSet<String> listed = new TreeSet<>();
         for (String name : List.of("NoTornValues.Bytes", "NoTornValues.Longs", "NoLostMerge.Absent",
-                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink", "RelocationRace")) {
+                "NoLostMerge.Present", "NoLostMerge.Compute", "PresentThroughGrowth", "PresentThroughShrink", "RelocationRace",
+                "InPlaceUpdateRace")) {
             if (list.contains("io.hmapstore.jcstress." + name)) {
                 listed.add(name);
             }
         }
-        assertEquals(8, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
+        assertEquals(9, listed.size(), "listed: " + listed + " in " + Arrays.toString(list.split("\n")));
     }
 }
