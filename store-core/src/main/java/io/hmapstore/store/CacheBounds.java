@@ -329,7 +329,9 @@ final class CacheBounds {
      * @return the counters, with the bounds they were kept under
      */
     CacheStats cacheStats(long entries, long mappedBytes) {
-        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), puts.sum() + (access.locks == null ? 0 : access.locks.updates.puts()), entries,
+        // Updates made in place (concurrent mode) are counted in their writers' cells, not per segment.
+        long written = puts.sum() + (access.locks == null ? 0 : access.locks.updates.puts());
+        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), expirations.sum(), written, entries,
                 maxEntries, maxBytes, heap.bytesInUse(), mappedBytes);
     }
 }

@@ -60,7 +60,6 @@ final class Compaction {
     }
 
     /** A write's share of a run, with segment {@code seg} held for writing. */
-
     void afterWrite(int seg) {
         if (!active && (!heap.compactionWanted() || !start(INCREMENTAL_OCCUPANCY, false))) {
             return;

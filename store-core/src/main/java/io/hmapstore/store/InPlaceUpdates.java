@@ -27,9 +27,9 @@ import java.lang.invoke.VarHandle;
  *               +----------------+------------+----------+---------+
  * </pre>
  *
- * <p>A thread's cell is its id modulo the cell count ({@value #MAX_CELLS} at most, four per processor),
- * so threads made one after another (a pool's workers) get cells of their own; a thread whose cell is
- * taken takes the lock instead. The puts an updater makes are counted in its cell, which only the cell's
+ * <p>A thread's cell is its id modulo the cell count (the power of two at or above four per processor,
+ * at most {@value #MAX_CELLS}, since a lock holder reads every cell), so threads made one after another
+ * (a pool's workers) get cells of their own; a thread whose cell is taken takes the lock instead. The puts an updater makes are counted in its cell, which only the cell's
  * holder writes, so counting costs no atomic operation either.
  */
 final class InPlaceUpdates {
@@ -38,7 +38,7 @@ final class InPlaceUpdates {
     /** Offset in a cell of its count of puts. */
     private static final int PUTS = 1;
     /** At most this many cells: a lock holder reads each of them. */
-    static final int MAX_CELLS = 64;
+    private static final int MAX_CELLS = 64;
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] cells;
