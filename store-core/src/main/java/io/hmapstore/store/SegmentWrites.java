@@ -160,21 +160,68 @@ final class SegmentWrites {
      * @return whether it was done; if not, nothing was written, and the put takes the lock
      */
     private boolean updateInPlace(int seg, long hash, long key, long value) {
-        if (!compaction.idle()) {
+        int cell = enterInPlace(seg);
+        if (cell < 0) {
             return false;
+        }
+        long at = -1;
+        try {
+            at = table.writes.longValueInPlace(seg, hash, key);
+            if (at >= 0) {
+                table.writes.setLongValue(at, value);
+            }
+        } finally {
+            inPlace.exit(cell, at >= 0);
+        }
+        return at >= 0;
+    }
+
+    /**
+     * The boxed {@code put(K, V)} of a long store, as {@link #updateInPlace} does it: the value is swapped,
+     * so the put returns the one it replaced.
+     *
+     * @return the replaced value, or null if nothing was written (the put then takes the lock)
+     */
+    Long putInPlace(long key, long value) {
+        if (inPlace == null) {
+            return null;
+        }
+        long hash = table.hashOfLong(key);
+        int seg = table.segmentOf(hash);
+        int cell = enterInPlace(seg);
+        if (cell < 0) {
+            return null;
+        }
+        Long old = null;
+        try {
+            long at = table.writes.longValueInPlace(seg, hash, key);
+            if (at >= 0) {
+                old = table.writes.swapLongValue(at, value);
+            }
+        } finally {
+            inPlace.exit(cell, old != null);
+        }
+        return old;
+    }
+
+    /**
+     * Claims the current thread's cell for an update in place in segment {@code seg}, if nothing asks for
+     * the lock instead: a compaction wanted or under way (it advances only on locked writes), the cell
+     * held by another thread, or the segment locked now.
+     *
+     * @return the cell, for {@link InPlaceUpdates#exit}; -1 if not claimed
+     */
+    private int enterInPlace(int seg) {
+        if (!compaction.idle()) {
+            return -1;
         }
         access.checkOpen();
         access.beforeWrite();
         int cell = inPlace.enter(seg);
-        if (cell < 0) {
-            return false;
+        if (cell >= 0 && table.writing(seg)) {
+            inPlace.exit(cell, false);
+            return -1;
         }
-        boolean done = false;
-        try {
-            done = !table.writing(seg) && table.writes.replaceLongValue(seg, hash, key, value);
-        } finally {
-            inPlace.exit(cell, done);
-        }
-        return done;
+        return cell;
     }
 }

@@ -194,9 +194,24 @@ public final class TableStore<K, V> extends AbstractMap<K, V> implements OffHeap
     }
 
     private V put(K key, V value, long deadline) {
+        if (longs && key instanceof Long longKey && value instanceof Long longValue) {
+            // A long store's put of a present key replaces the value in place, without the lock, when it can.
+            guard(key, value);
+            Long old = writes.putInPlace(longKey, longValue);
+            if (old != null) {
+                @SuppressWarnings("unchecked")
+                V replaced = (V) old;
+                return replaced;
+            }
+            return lockedPut(codecs.key(key), codecs.value(value), deadline);
+        }
         Key k = codecs.key(key);
         Value<V> v = codecs.value(value);
         guard(key, value);
+        return lockedPut(k, v, deadline);
+    }
+
+    private V lockedPut(Key k, Value<V> v, long deadline) {
         return writes.write(k, (slot, effect) -> {
             V old = slot < 0 ? null : decodeValue(k.seg, slot);
             effect[0] |= writes.put(k, v, deadline);

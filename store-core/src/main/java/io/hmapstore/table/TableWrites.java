@@ -51,7 +51,7 @@ public final class TableWrites {
     private final boolean makeBeforeWrite;
     private final ChainPacking packing;
     /**
-     * Whether a present key's value may be replaced in place ({@link #replaceLongValue}): 8-byte inline
+     * Whether a present key's value may be replaced in place ({@link #longValueInPlace}): 8-byte inline
      * keys and values, and no deadline beside them that a put would have to write too.
      */
     public final boolean replacesLongsInPlace;
@@ -72,30 +72,37 @@ public final class TableWrites {
     }
 
     /**
-     * Replaces the value of a present 8-byte key with one aligned store, in a segment that is not growing,
-     * for a caller that has kept the segment's lock holders out without taking the lock (the concurrent
-     * store's in-place updates): nothing else of the table changes, so lock-free readers need no new
-     * stamp, and they see the old value or the new one.
+     * Finds the value of a present 8-byte key to replace in place, in a segment that is not growing, for
+     * a caller that has kept the segment's lock holders out without taking the lock (the concurrent
+     * store's in-place updates): such a write changes nothing else of the table, so lock-free readers
+     * need no new stamp, and they see the old value or the new one ({@link #setLongValue},
+     * {@link #swapLongValue}).
      *
-     * @return whether the value was replaced; false when the key is absent, its segment is growing, its
-     *     chain is long (as {@link HashTable#findInlineLong} leaves them), the value is not 8-byte aligned
-     *     in memory, or the table is not long to long: all of which the locked {@link #put} handles
+     * @return the value's region offset; -1 when the key is absent, its segment is growing, its chain is
+     *     long (as {@link HashTable#findInlineLong} leaves them), the value is not 8-byte aligned in memory,
+     *     or the table is not long to long: all of which the locked {@link #put} handles
      */
-    public boolean replaceLongValue(int seg, long hash, long key, long value) {
+    public long longValueInPlace(int seg, long hash, long key) {
         if (!replacesLongsInPlace) {
-            return false;
+            return -1;
         }
         MemorySegment m = heap.mem();
         long found = table.findInlineLong(m, seg, hash, key);
         if (found < 0) {
-            return false;
+            return -1;
         }
         long at = BucketLayout.valueOfLongKey(found);
-        if (((m.address() + at) & (Long.BYTES - 1)) != 0) {
-            return false;
-        }
-        WHOLE_LONG.setOpaque(m, at, value);
-        return true;
+        return ((m.address() + at) & (Long.BYTES - 1)) == 0 ? at : -1;
+    }
+
+    /** Stores a value {@link #longValueInPlace} found, whole. */
+    public void setLongValue(long at, long value) {
+        WHOLE_LONG.setOpaque(heap.mem(), at, value);
+    }
+
+    /** Stores a value {@link #longValueInPlace} found, whole; @return the value it replaced */
+    public long swapLongValue(long at, long value) {
+        return (long) WHOLE_LONG.getAndSet(heap.mem(), at, value);
     }
 
     /**

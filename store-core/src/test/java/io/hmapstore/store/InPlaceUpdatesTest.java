@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,31 @@ class InPlaceUpdatesTest {
         }
     }
 
+    /** The boxed put of a long store goes in place too, and returns the value it replaced. */
+    @Test
+    void boxedPutOfPresentKeys_swapsTheValuesWithoutTakingAnyStamp_andReturnsTheOldOnes() {
+        try (TableStore<Long, Long> store = longs(10_000)) {
+            HashTable table = store.table();
+            for (long k = 0; k < 1_000; k++) {
+                assertNull(store.put(k, k));
+            }
+            long[] stamps = stamps(table);
+            long puts = store.cacheStats().puts();
+            for (long k = 0; k < 1_000; k++) {
+                assertEquals(k, store.put(k, -k), "put returns the value it replaced");
+            }
+            assertArrayEquals(stamps, stamps(table), "no segment was locked");
+            assertEquals(puts + 1_000, store.cacheStats().puts());
+            for (long k = 0; k < 1_000; k++) {
+                assertEquals(-k, store.get(k));
+            }
+            long fresh = 1_000_000;
+            int seg = table.segmentOf(table.hashOfLong(fresh));
+            assertNull(store.put(fresh, 1L));
+            assertEquals(stamps[seg] + 2, table.readStamp(seg), "an insert takes its segment's lock");
+        }
+    }
+
     /** A lock holder (here a removal) waits for an update inside its segment before it frees the slot. */
     @Test
     void aRemoval_waitsForAnUpdateInsideItsSegment() {
@@ -139,7 +165,8 @@ class InPlaceUpdatesTest {
     }
 
     /**
-     * Updaters of even keys race a writer that inserts and removes odd keys (so slots are freed, reused
+     * Updaters of even keys (one through {@code putLong}, one through {@code put(K, V)}, which returns the
+     * value it replaced) race a writer that inserts and removes odd keys (so slots are freed, reused
      * and moved by growth and shrinking) and readers. A value is its key times 2^20 plus a version, so an
      * update that landed in another key's slot shows as a value that names the wrong key.
      */
@@ -154,11 +181,19 @@ class InPlaceUpdatesTest {
             AtomicReference<String> wrong = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
+                boolean boxed = t == 1;  // one updater through putLong, one through put(K, V)
                 threads.add(new Thread(() -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     for (long v = 1; !stop.get(); v = (v + 1) & 0xFFFFF) {
                         long k = random.nextInt(keys / 2) * 2L;
-                        store.putLong(k, k << 20 | v);
+                        if (!boxed) {
+                            store.putLong(k, k << 20 | v);
+                            continue;
+                        }
+                        Long old = store.put(k, k << 20 | v);
+                        if (old == null || old >>> 20 != k) {
+                            wrong.compareAndSet(null, "put(" + k + ") replaced " + old);
+                        }
                     }
                 }));
             }
