@@ -73,11 +73,6 @@ final class SegmentAccess {
         return closed;
     }
 
-    /** Marks the store closed: waiters for a lock give up, and every later entry throws. */
-    void markClosed() {
-        closed = true;
-    }
-
     void checkOpen() {
         if (closed) {
             throw new IllegalStateException("store is closed");
