@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.IIII_Result;
+import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.J_Result;
 
@@ -136,19 +137,33 @@ class StateLifecycleTest {
     @Test
     void inPlaceUpdateRace_endsInAnAcceptableState_inEitherOrder() {
         for (int i = 0; i < ROUNDS; i++) {
-            var updateFirst = new InPlaceUpdateRace();
+            var updateFirst = new InPlaceUpdateRace.Primitive();
             var r = new JJ_Result();
             updateFirst.updater();
             updateFirst.mover();
             updateFirst.arbiter(r);
             assertEquals("-1, 20", r.toString(), "updated in place, then removed");
 
-            var moveFirst = new InPlaceUpdateRace();
+            var moveFirst = new InPlaceUpdateRace.Primitive();
             r = new JJ_Result();
             moveFirst.mover();
             moveFirst.updater();
             moveFirst.arbiter(r);
             assertEquals("11, 20", r.toString(), "removed, then put again under the lock");
+
+            var boxedFirst = new InPlaceUpdateRace.Boxed();
+            var b = new JJJ_Result();
+            boxedFirst.updater(b);
+            boxedFirst.mover();
+            boxedFirst.arbiter(b);
+            assertEquals("-1, 20, 10", b.toString(), "swapped in place, then removed");
+
+            var boxedLast = new InPlaceUpdateRace.Boxed();
+            b = new JJJ_Result();
+            boxedLast.mover();
+            boxedLast.updater(b);
+            boxedLast.arbiter(b);
+            assertEquals("11, 20, -1", b.toString(), "removed, then put again under the lock");
         }
     }
 }
