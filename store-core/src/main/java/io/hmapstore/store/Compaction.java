@@ -61,7 +61,7 @@ final class Compaction {
 
     /** A write's share of a run, with segment {@code seg} held for writing. */
     void afterWrite(int seg) {
-        if (!active && (!heap.compactionWanted() || !start(INCREMENTAL_OCCUPANCY, false))) {
+        if (idle() || !active && !start(INCREMENTAL_OCCUPANCY, false)) {
             return;
         }
         advance(seg, CHAINS_PER_WRITE);
