@@ -50,8 +50,6 @@ class ThreeNodeClusterTest {
 
     @Test
     void writesReadEverywhereSurviveAKillAndAWholeClusterRestart() throws Exception {
-        ports = freePorts();
-        hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "],127.0.0.1[" + ports[2] + "]";
         phase("start a, then b and c");
         startAll(true);
         assertEquals("true", nodes[0].call("coordinator"), "a, started first, is the coordinator");
@@ -81,6 +79,7 @@ class ThreeNodeClusterTest {
 
         // 3. c restarts on its files, recovers them, rejoins and serves the writes it missed.
         phase("3. restart c");
+        choosePorts(2);
         nodes[2] = NodeProcess.start(NAMES[2], root.resolve(NAMES[2]), ports[2], hosts);
         nodes[2].awaitReady();
         assertEquals(cHeld, nodes[2].callLong("recovered"), "c's files after SIGKILL hold what they held");
@@ -158,6 +157,7 @@ class ThreeNodeClusterTest {
      * would: each waits there for the others before its cache's topology is restored.
      */
     private void startAll(boolean aFirst) throws IOException {
+        choosePorts(0, 1, 2);
         for (int i = 0; i < 3; i++) {
             nodes[i] = NodeProcess.start(NAMES[i], root.resolve(NAMES[i]), ports[i], hosts);
             if (aFirst && i == 0) {
@@ -217,16 +217,27 @@ class ThreeNodeClusterTest {
         }
     }
 
-    private static int[] freePorts() throws IOException {
+    /**
+     * Gives the nodes {@code which} ports free now, and lists every node's current port in {@link #hosts}.
+     *
+     * <p>A node is never restarted on its old port. Once the process holding a port has died, the port
+     * is back in the kernel's ephemeral range, and the other nodes keep connecting to it: one CI run's
+     * restart of the killed {@code c} found its port taken ("No available port to bind to"). The
+     * node's identity in the cluster is its persistent UUID in its global state, not its address, so a
+     * restart on another port rejoins as the same member.
+     */
+    private void choosePorts(int... which) throws IOException {
+        if (ports == null) {
+            ports = new int[3];
+        }
         List<ServerSocket> sockets = new ArrayList<>();
         try {
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
+            for (int i : which) {
                 ServerSocket s = new ServerSocket(0);
                 sockets.add(s);
                 ports[i] = s.getLocalPort();
             }
-            return ports;
+            hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "],127.0.0.1[" + ports[2] + "]";
         } finally {
             for (ServerSocket s : sockets) {
                 s.close();
