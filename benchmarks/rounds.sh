@@ -15,7 +15,8 @@
 # benchmarks, whose threads take Ops): on the 2-CPU VM a single-threaded fork left free to move read
 # 250 or 550 ns by the fork, and pinned 258-279 (benchmarks/README.md, "Pinned rounds"). The pin goes in
 # -jvmArgsPrepend, which the benchmarks' @Fork leaves free; do not pass one of your own with PIN. A jar
-# built before ThreadPin (0441167 and older) ignores it.
+# built before ThreadPin (0441167 and older) ignores it. A -jvmArgsAppend of your own replaces the
+# @Fork's, and with it Chronicle Map's and LMDB's --add-opens: their forks fail, and the round stops.
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 rounds=$1; bench=$2; shift 2
@@ -37,6 +38,9 @@ for r in $(seq 1 "$rounds"); do
     "$JAVA" -jar "$jar" "$bench" -p subject="$subject" -f 1 "$@" -rf csv -rff "$out/$r-$a.csv" > "$out/$r-$a.log" 2>&1 \
       || { echo "rounds.sh: $jar $subject failed, see its log:" >&2; tail -20 "$out/$r-$a.log" >&2; exit 1; }
     score=$(awk -F, 'NR == 2 { print $5 }' "$out/$r-$a.csv")
+    # JMH exits 0 when the benchmark itself threw: its CSV then has a header and no row.
+    [ -n "$score" ] || { echo "rounds.sh: $jar $subject gave no score, see its log:" >&2
+                         grep -m 5 -E 'Exception|Error' "$out/$r-$a.log" >&2 || tail -20 "$out/$r-$a.log" >&2; exit 1; }
     echo "$r $a $score" >> "$out/scores"
     line="$line  ${arms[$a]} $(printf '%.1f' "$score")"
   done
