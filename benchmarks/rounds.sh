@@ -18,7 +18,7 @@
 # built before ThreadPin (0441167 and older) ignores it. A -jvmArgsAppend of your own replaces the
 # @Fork's, and with it Chronicle Map's and LMDB's --add-opens: their forks fail, and the round stops.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,19p' "$0" >&2; exit 2; }
 rounds=$1; bench=$2; shift 2
 arms=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do arms+=("$1"); shift; done
