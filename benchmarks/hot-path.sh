@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Counts the instructions C2 lays out on a lookup's expected path: from the entry of the benchmark
 # subject's get, as compiled, to its first return, with the store's own code inlined into it. Unlike a
-# timing on a shared VM, the count is the same from run to run, so it shows what a change to the lookup
+# timing on a shared VM, the count barely moves from run to run, so it shows what a change to the lookup
 # did to its length (fewer instructions per lookup let the CPU overlap more lookups' cache misses;
-# benchmarks/README.md, "Shorter lookups").
+# benchmarks/README.md, "Shorter lookups"). It is the layout's length, not what a lookup runs: the fill's
+# puts share the short lookup with the gets (the in-place updates try it first), and when the compile
+# takes their misses for the common case, the hit's return is laid out further down (Hmap getHit read
+# 207 to 325 at one commit). Take the least of three runs.
 #
 #   benchmarks/hot-path.sh [getHit|getMiss] [Hmap|HmapBoxed|BareBucket] [LONG|BYTES100]
 #
