@@ -45,7 +45,7 @@ class ThreeNodeClusterTest {
 
     private final NodeProcess[] nodes = new NodeProcess[3];
     private final long started = System.nanoTime();
-    private int[] ports;
+    private final int[] ports = new int[3];
     private String hosts;
 
     @Test
@@ -227,9 +227,6 @@ class ThreeNodeClusterTest {
      * restart on another port rejoins as the same member.
      */
     private void choosePorts(int... which) throws IOException {
-        if (ports == null) {
-            ports = new int[3];
-        }
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i : which) {
