@@ -597,7 +597,9 @@ class GuardsTest {
             map.put(1L, 1L);
             map.close();
             assertTrue(map.isClosed());
-            assertThrows(IllegalStateException.class, () -> op.accept(map), () -> name + " on a closed " + factory + " store");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> op.accept(map),
+                    () -> name + " on a closed " + factory + " store");
+            assertEquals("store is closed", e.getMessage(), () -> name + " on a closed " + factory + " store");
         }
     }
 
