@@ -3,6 +3,7 @@ package io.hmapstore.store;
 import io.hmapstore.heap.EntryHeap;
 import io.hmapstore.table.BucketLayout;
 import io.hmapstore.table.HashTable;
+import io.hmapstore.table.SegmentStamp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -69,15 +70,16 @@ final class PrimitiveReads {
      */
     private long readLongKeyAlone(int seg, long hash, long key, MemorySegment out, long absent) {
         access.checkOpen();
-        long stamp = writerCheck ? table.readStamp(seg) : 0;
+        SegmentStamp segment = table.stamp(seg);
+        long stamp = writerCheck ? segment.read() : 0;
         if ((stamp & 1) != 0) {
             throw SegmentAccess.racingRead(seg);
         }
         MemorySegment m = heap.mem();
-        long found = table.findInlineLong(m, seg, hash, key);
+        long found = table.findInlineLong(m, segment, hash, key);
         long result = shortReadDone(m, found, out) ? shortReadResult(m, found, out, absent)
                 : primitiveRead(seg, hash, null, key, out, absent);
-        if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
+        if (writerCheck && segment.read() != stamp && !access.isClosed()) {
             throw SegmentAccess.racingRead(seg);
         }
         return result;
@@ -98,12 +100,13 @@ final class PrimitiveReads {
         // One read of the mapping for the whole attempt, taken before the stamp: one older than an array
         // a writer made before the stamp was read only sends the lookup to the general path.
         MemorySegment m = heap.mem();
-        long stamp = table.readStamp(seg);
+        SegmentStamp segment = table.stamp(seg);
+        long stamp = segment.read();
         if ((stamp & 1) == 0) {
-            long found = table.findInlineLong(m, seg, hash, key);
+            long found = table.findInlineLong(m, segment, hash, key);
             if (shortReadDone(m, found, out)) {
                 long result = shortReadResult(m, found, out, absent);
-                if (table.validate(seg, stamp)) {
+                if (segment.validate(stamp)) {
                     return result;
                 }
             }
@@ -146,23 +149,24 @@ final class PrimitiveReads {
         long hash = table.hashOfLong(key);
         int seg = table.segmentOf(hash);
         MemorySegment m = heap.mem();
-        long stamp = concurrent || writerCheck ? table.readStamp(seg) : 0;
+        SegmentStamp segment = table.stamp(seg);
+        long stamp = concurrent || writerCheck ? segment.read() : 0;
         if ((stamp & 1) != 0) {
             if (concurrent) {
                 return UNDECIDED;
             }
             throw SegmentAccess.racingRead(seg);
         }
-        long found = table.findInlineLong(m, seg, hash, key);
+        long found = table.findInlineLong(m, segment, hash, key);
         if (found == HashTable.SLOW) {
             return UNDECIDED;
         }
         long value = found < 0 ? 0 : m.get(LONG, BucketLayout.valueOfLongKey(found));
         if (concurrent) {
-            if (!table.validate(seg, stamp)) {
+            if (!segment.validate(stamp)) {
                 return UNDECIDED;
             }
-        } else if (writerCheck && table.readStamp(seg) != stamp && !access.isClosed()) {
+        } else if (writerCheck && segment.read() != stamp && !access.isClosed()) {
             throw SegmentAccess.racingRead(seg);
         }
         return found < 0 ? null : Long.valueOf(value);

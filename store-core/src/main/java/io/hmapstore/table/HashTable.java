@@ -95,10 +95,8 @@ public final class HashTable {
     private final TableVerifier verifier;
     private final TableRecovery recovery;
     private final BucketArrays arrays;
-    /** {@link BucketArrays}' own array, read here directly: one load less on the short lookup. */
-    private final BucketArrays.Array[] checkedArrays;
-    /** The segments' seqlock stamps ({@link SegmentStamps}). */
-    private final long[] stamps;
+    /** Each segment's seqlock stamp, with its checked bucket array ({@link SegmentStamp}). */
+    private final SegmentStamp[] stamps;
 
     public HashTable(MappedRegion region, EntryHeap heap, long headers, int segmentBits, long seed, int keySize, int valueSize,
             int initialLog2, boolean checkOffsets, boolean makeBeforeWrite, boolean fresh, boolean meta,
@@ -127,8 +125,10 @@ public final class HashTable {
         this.verifier = new TableVerifier(this);
         this.recovery = new TableRecovery(this);
         this.arrays = new BucketArrays(this);
-        this.checkedArrays = arrays.all();
-        this.stamps = SegmentStamps.allocate(segments);
+        this.stamps = new SegmentStamp[segments];
+        for (int s = 0; s < segments; s++) {
+            stamps[s] = new SegmentStamp();
+        }
         if (fresh) {
             MemorySegment m = heap.mem();
             for (int s = 0; s < segments; s++) {
@@ -190,11 +190,7 @@ public final class HashTable {
      * @return the odd stamp, or -1 when another writer holds the segment
      */
     public long tryBeginWrite(int seg) {
-        long s = SegmentStamps.getVolatile(stamps, seg);
-        if ((s & 1) != 0 || !SegmentStamps.cas(stamps, seg, s, s + 1)) {
-            return -1;
-        }
-        return s + 1;
+        return stamps[seg].tryBegin();
     }
 
     /**
@@ -203,7 +199,7 @@ public final class HashTable {
      */
     public void endWrite(int seg, long stamp) {
         arrays.publish(heap.mem(), seg);
-        SegmentStamps.setRelease(stamps, seg, stamp + 1);
+        stamps[seg].end(stamp);
     }
 
     /**
@@ -224,13 +220,9 @@ public final class HashTable {
         arrays.publish(heap.mem(), seg);
     }
 
-    /**
-     * Whether an optimistic read that started at {@code stamp} saw a stable segment: the acquire
-     * fence keeps the read's loads before this load of the stamp (StampedLock's validate).
-     */
+    /** Whether an optimistic read that started at {@code stamp} saw a stable segment ({@link SegmentStamp#validate}). */
     public boolean validate(int seg, long stamp) {
-        VarHandle.acquireFence();
-        return SegmentStamps.getOpaque(stamps, seg) == stamp;
+        return stamps[seg].validate(stamp);
     }
 
     /**
@@ -239,12 +231,20 @@ public final class HashTable {
      * accesses volatile).
      */
     public boolean writing(int seg) {
-        return (SegmentStamps.getVolatile(stamps, seg) & 1) != 0;
+        return stamps[seg].writing();
     }
 
-    /** The stamp an optimistic read starts from (an acquire load: none of the read's loads moves before it). */
+    /** The stamp an optimistic read starts from ({@link SegmentStamp#read}). */
     public long readStamp(int seg) {
-        return SegmentStamps.getAcquire(stamps, seg);
+        return stamps[seg].read();
+    }
+
+    /**
+     * Segment {@code seg}'s stamp itself, for a read that uses it twice and hands it to
+     * {@link #findInlineLong}: one array index for the three.
+     */
+    public SegmentStamp stamp(int seg) {
+        return stamps[seg];
     }
 
     public long generation(int seg) {
@@ -279,9 +279,10 @@ public final class HashTable {
      * checked ({@link BucketArrays}), through at most {@value #SHORT_CHAIN} overflow buckets, and leaves
      * anything else (a growth under way, a longer chain, an unmade segment) to {@link #find}. Fewer
      * instructions per lookup let the CPU overlap more lookups' cache misses. It never throws and never
-     * follows an offset it has not checked: an array past the end of {@code m} (mapped after the caller
-     * read it), or an overflow link that does not name an overflow bucket inside {@code m}, is left to
-     * {@link #find}, which reports it if it is corrupt.
+     * follows an offset it has not checked: a first bucket past the end of {@code m} (in an array mapped
+     * after the caller read {@code m}, or computed from the array's two fields read across a writer's
+     * publication, which the caller's stamp then fails), or an overflow link that does not name an
+     * overflow bucket inside {@code m}, is left to {@link #find}, which reports it if it is corrupt.
      *
      * <p>A full bucket is why it follows chains: a bucket's count is near Poisson, so an eighth of the
      * buckets of a table halfway to doubling are full (2 % just after it, a third just before), and a
@@ -289,16 +290,17 @@ public final class HashTable {
      * entries in a table sized for 1.7M from 208 and 199 ns to 146 ns ({@code CoreBenchmark}).
      *
      * @param m the region as the caller read it
+     * @param stamp the segment's stamp ({@link #stamp}), which holds its checked bucket array
      * @return the key's region offset (its value follows it, {@link BucketLayout#valueOfLongKey}), -1 when
      *     absent, or {@link #SLOW}: the key's offset rather than the slot, so the value is read at a constant
      *     distance from it instead of from the slot's bucket and index through the layout's fields
      */
-    public long findInlineLong(MemorySegment m, int seg, long hash, long key) {
-        BucketArrays.Array array = checkedArrays[seg];
-        if (array == null || array.end() > m.byteSize()) {
+    public long findInlineLong(MemorySegment m, SegmentStamp stamp, long hash, long key) {
+        long buckets = stamp.buckets;
+        long b = buckets + (hash & stamp.mask) * layout.size;
+        if (buckets == 0 || b > m.byteSize() - layout.size) {
             return SLOW;
         }
-        long b = array.buckets() + (hash & array.mask()) * layout.size;
         long topBytes = BucketLayout.broadcast(BucketLayout.tophash(hash));
         for (int hops = 0; ; hops++) {
             long word = BucketLayout.tophashWord(m, b);

@@ -21,7 +21,7 @@ import java.lang.foreign.ValueLayout;
  *
  * <ul>
  *   <li>{@code unused}: held the segment's seqlock stamp in earlier versions, which left it
- *       meaningless at rest. The stamp lives in the process now ({@link SegmentStamps}); nothing reads
+ *       meaningless at rest. The stamp lives in the process now ({@link SegmentStamp}); nothing reads
  *       this field.</li>
  *   <li>{@code buckets}: region offset of the current bucket array; 0 while the segment is unmade
  *       (Go's {@code h.buckets == nil}).</li>
@@ -38,7 +38,7 @@ import java.lang.foreign.ValueLayout;
  *       negative and fails the same range check.</li>
  * </ul>
  *
- * <p>Publication rules. The segment's stamp ({@link SegmentStamps}) orders a write section against
+ * <p>Publication rules. The segment's stamp ({@link SegmentStamp}) orders a write section against
  * optimistic readers. Every field here is plain and written only by the segment's writer. A grow
  * stores, with a store-store fence between each, {@code oldB} and {@code nevacuate}, then
  * {@code oldbuckets = buckets}, then {@code B}, then {@code buckets}: a crash that leaves

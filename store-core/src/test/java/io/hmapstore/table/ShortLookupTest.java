@@ -41,7 +41,7 @@ class ShortLookupTest {
 
     private static long shortLookup(TableStore<Long, Long> store, long key) {
         HashTable t = store.table();
-        return t.findInlineLong(store.memory(), 0, Hashing.ofLong(key, SEED), key);
+        return t.findInlineLong(store.memory(), t.stamp(0), Hashing.ofLong(key, SEED), key);
     }
 
     /** @return the key's offset as the general lookup finds it, which is what the short one answers */
