@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  *   +--------+--------------------+-------+---------+------+--------------------+
  *   | header | padding (64 bytes) | stamp | buckets | mask | padding (64 bytes) |
  *   +--------+--------------------+-------+---------+------+--------------------+
- *                                  \____ 24 bytes a lookup reads, on one line ___/
+ *                                 \__ the 24 bytes read ___/
  * </pre>
  *
  * <p>The stamp is even while the segment is stable and odd while a write is under way. A writer takes it
@@ -31,7 +31,7 @@ import java.lang.invoke.VarHandle;
  * replaced. The lookup found its stamp by one array index (and its bounds check) and the checked array by
  * another, read the record's fields through one load more, and after the stamp's acquire had to load the
  * stamps' array again to validate; with one object in a register, the stamp and the array are three
- * fields of one line. {@code getLong}, as C2 lays it out, went from 211 instructions to 200 on a hit and
+ * adjacent fields of it. {@code getLong}, as C2 lays it out, went from 211 instructions to 200 on a hit and
  * from 188 to 180 on a miss ({@code benchmarks/hot-path.sh}), and took about a tenth less time
  * (benchmarks/README.md, "Lean reads").
  *
