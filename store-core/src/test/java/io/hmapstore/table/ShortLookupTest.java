@@ -11,12 +11,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link HashTable#findInlineLong}, the short lookup {@code getLong} inlines: it answers for a chain of up
- * to {@link HashTable#SHORT_CHAIN} overflow buckets as the general lookup does, and leaves a longer chain
- * or a link it cannot check to the general lookup ({@link HashTable#SLOW}), never following it.
+ * to {@link HashTable#SHORT_CHAIN} overflow buckets as the general lookup does, and leaves a longer chain,
+ * a link it cannot check, or a first bucket past its mapping (a bucket array read across a writer's
+ * publication, {@link SegmentStamp}) to the general lookup ({@link HashTable#SLOW}), never reading it.
  */
 class ShortLookupTest {
     private static final long SEED = 7;
@@ -109,6 +111,34 @@ class ShortLookupTest {
             // A link past the mapping is not followed either.
             m.set(ValueLayout.JAVA_LONG, array + 5 * t.layout.size + t.layout.overflow, m.byteSize() - 8);
             assertEquals(HashTable.SLOW, shortLookup(store, absent));
+        }
+    }
+
+    @Test
+    void anArrayReadAcrossAPublication_thatPointsPastTheMapping_isLeftToTheGeneralLookup() {
+        try (TableStore<Long, Long> store = longs()) {
+            HashTable t = store.table();
+            long key = keysInBucket(t, 3, 1).get(0);
+            store.putLong(key, 42);
+            SegmentStamp stamp = t.stamp(0);
+            long buckets = stamp.buckets;
+            long mask = stamp.mask;
+            assertEquals(generalLookup(store, key), shortLookup(store, key));
+
+            // A reader that overlaps a writer's publication may pair the new array's offset with another
+            // array's mask (its stamp then fails), and compute a bucket past its mapping.
+            long wideMask = (1L << 31) - 1;
+            stamp.setArray(buckets, wideMask);
+            long lastBucket = store.memory().byteSize() - t.layout.size;
+            long farKey = LongStream.iterate(0, k -> k + 1).filter(k -> {
+                long h = Hashing.ofLong(k, SEED);
+                return t.segmentOf(h) == 0 && buckets + (h & wideMask) * t.layout.size > lastBucket;
+            }).findFirst().orElseThrow();
+            assertEquals(HashTable.SLOW, shortLookup(store, farKey), "not read, and nothing thrown");
+
+            stamp.setArray(buckets, mask);
+            assertEquals(generalLookup(store, key), shortLookup(store, key), "the published pair answers again");
+            assertEquals(42, store.getLong(key, -1));
         }
     }
 }
