@@ -32,8 +32,8 @@ import java.lang.invoke.VarHandle;
  * another, read the record's fields through one load more, and after the stamp's acquire had to load the
  * stamps' array again to validate; with one object in a register, the stamp and the array are three
  * adjacent fields of it. {@code getLong}, as C2 lays it out, went from 211 instructions to 200 on a hit and
- * from 188 to 180 on a miss ({@code benchmarks/hot-path.sh}), and took about a tenth less time
- * (benchmarks/README.md, "Lean reads").
+ * from 188 to 180 on a miss ({@code benchmarks/hot-path.sh}); in rounds on a steady machine a hit took 2 %
+ * less time and a miss 8 % (benchmarks/README.md, "What each guard costs").
  *
  * <p>Why not in the mapped segment header, where earlier versions kept the stamp. Only the process that
  * holds a file's lock opens it, and a stamp means nothing at rest. From the Java heap a read is one field
