@@ -32,7 +32,7 @@ final class PrimitiveReads {
     private final boolean recording;
     private final boolean concurrent;
     /** Concurrent and not recording: the common case, decided by one field on the way in. */
-    private final boolean optimistic;
+    final boolean optimistic;
     private final boolean writerCheck;
 
     PrimitiveReads(HashTable table, EntryHeap heap, SegmentAccess access, CacheBounds bounds) {
@@ -94,9 +94,13 @@ final class PrimitiveReads {
      * policy leaves the region mapped; what a failed attempt copied into {@code out} is overwritten by
      * the retry). Skipping the epoch saves two atomic read-modify-writes, which on x86 are full fences:
      * they kept the CPU from overlapping one lookup's cache misses with the next one's.
+     *
+     * <p>It does not test whether the store is open. Closing takes every segment's lock and keeps it
+     * ({@link SegmentAccess#closeAll}), so after a close the stamp is odd and the read goes to
+     * {@link #readPrimitive}, which says the store is closed; a read whose stamp validated ended before
+     * the close took its segment. The test cost a read two loads and a branch on the way in.
      */
-    private long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
-        access.checkOpen();
+    long readLongKeyOptimistic(int seg, long hash, long key, MemorySegment out, long absent) {
         // One read of the mapping for the whole attempt, taken before the stamp: one older than an array
         // a writer made before the stamp was read only sends the lookup to the general path.
         MemorySegment m = heap.mem();
