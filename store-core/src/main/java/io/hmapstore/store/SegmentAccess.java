@@ -256,7 +256,11 @@ final class SegmentAccess {
         }
     }
 
-    /** Waits out every write in flight and keeps the locks (for {@code close()}), then marks the store closed. */
+    /**
+     * Waits out every write in flight and keeps the locks (for {@code close()}), then marks the store closed.
+     * The locks stay held for good: {@code getLong}'s lock-free read does not test {@link #closed}, and finds
+     * a closed store by its odd stamps ({@link PrimitiveReads#readLongKeyOptimistic}).
+     */
     void closeAll() {
         if (locks != null) {
             for (int s = 0; s < table.segments; s++) {
