@@ -2,7 +2,6 @@ package io.hmapstore.memory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,10 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MappedRegion implements AutoCloseable {
 
-    private static final long PAGE_SIZE = Libc.sysconf(Libc.SC_PAGESIZE);
-
-    // mincore's vector is one byte per page; 64 Ki pages (256 MiB with 4 KiB pages) per call bound it.
-    private static final long MINCORE_CHUNK_PAGES = 1L << 16;
+    private static final long PAGE_SIZE = RegionCalls.PAGE_SIZE;
 
     private static final AtomicLong OPEN_REGIONS = new AtomicLong();
 
@@ -79,15 +75,15 @@ public final class MappedRegion implements AutoCloseable {
      */
     public static MappedRegion anonymous(long initialBytes, long maxBytes) {
         RegionChecks.checkSizes(initialBytes, maxBytes);
-        long max = roundUpToPage(maxBytes);
-        long initial = roundUpToPage(initialBytes);
-        long base = reserve(max);
+        long max = RegionCalls.roundUpToPage(maxBytes);
+        long initial = RegionCalls.roundUpToPage(initialBytes);
+        long base = RegionCalls.reserve(max);
         try {
             if (initial > 0) {
                 Libc.mprotect(base, initial, Libc.PROT_READ | Libc.PROT_WRITE);
             }
         } catch (RuntimeException e) {
-            unmapQuietly(base, max, e);
+            RegionCalls.unmapQuietly(base, max, e);
             throw e;
         }
         return new MappedRegion(base, initial, max, -1, null, false);
@@ -112,14 +108,14 @@ public final class MappedRegion implements AutoCloseable {
     public static MappedRegion file(Path path, long initialBytes, long maxBytes) {
         Objects.requireNonNull(path, "path");
         RegionChecks.checkSizes(initialBytes, maxBytes);
-        long max = roundUpToPage(maxBytes);
-        long initial = roundUpToPage(initialBytes);
+        long max = RegionCalls.roundUpToPage(maxBytes);
+        long initial = RegionCalls.roundUpToPage(initialBytes);
         Path absolute = path.toAbsolutePath();
         int fd = Libc.open(absolute, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644);
         long base = 0;
         try {
             long length = Libc.fstat(fd).size();
-            long size = Math.max(initial, roundUpToPage(length));
+            long size = Math.max(initial, RegionCalls.roundUpToPage(length));
             if (size > max) {
                 throw new IllegalArgumentException("file " + absolute + " is " + length
                         + " bytes, past maxBytes " + maxBytes);
@@ -127,14 +123,14 @@ public final class MappedRegion implements AutoCloseable {
             if (length < initial) {
                 Libc.ftruncate(fd, initial);
             }
-            base = reserve(max);
+            base = RegionCalls.reserve(max);
             if (size > 0) {
                 Libc.mmap(base, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
-                noReadahead(base, size);
+                RegionCalls.noReadahead(base, size);
             }
             return new MappedRegion(base, size, max, fd, absolute, false);
         } catch (RuntimeException e) {
-            abandon(base, max, fd, e);
+            RegionCalls.abandon(base, max, fd, e);
             throw e;
         }
     }
@@ -166,11 +162,11 @@ public final class MappedRegion implements AutoCloseable {
                 throw new IllegalArgumentException("file " + absolute + " is " + length
                         + " bytes, less than one " + PAGE_SIZE + "-byte page");
             }
-            base = reserve(size);
+            base = RegionCalls.reserve(size);
             Libc.mmap(base, size, Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, 0);
             return new MappedRegion(base, size, size, fd, absolute, true);
         } catch (RuntimeException e) {
-            abandon(base, size, fd, e);
+            RegionCalls.abandon(base, size, fd, e);
             throw e;
         }
     }
@@ -298,7 +294,7 @@ public final class MappedRegion implements AutoCloseable {
                     Libc.ftruncate(fd, newSize);
                 }
                 Libc.mmap(base + oldSize, newSize - oldSize, readWrite, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, oldSize);
-                noReadahead(base + oldSize, newSize - oldSize);
+                RegionCalls.noReadahead(base + oldSize, newSize - oldSize);
             } else {
                 Libc.mprotect(base + oldSize, newSize - oldSize, readWrite);
             }
@@ -415,19 +411,7 @@ public final class MappedRegion implements AutoCloseable {
         try {
             ensureOpen();
             RegionChecks.checkRange(offset, length, size, PAGE_SIZE);
-            long residentPages = 0;
-            try (Arena frame = Arena.ofConfined()) {
-                long chunkBytes = MINCORE_CHUNK_PAGES * PAGE_SIZE;
-                MemorySegment vector = frame.allocate(Math.min(length, chunkBytes) / PAGE_SIZE);
-                for (long done = 0; done < length; done += chunkBytes) {
-                    long bytes = Math.min(chunkBytes, length - done);
-                    Libc.mincore(base + offset + done, bytes, vector);
-                    for (long page = 0; page < bytes / PAGE_SIZE; page++) {
-                        residentPages += vector.get(ValueLayout.JAVA_BYTE, page) & 1;
-                    }
-                }
-            }
-            return residentPages * PAGE_SIZE;
+            return RegionCalls.residentPages(base + offset, length) * PAGE_SIZE;
         } finally {
             lock.unlock();
         }
@@ -545,48 +529,10 @@ public final class MappedRegion implements AutoCloseable {
         int readWrite = Libc.PROT_READ | Libc.PROT_WRITE;
         if (isFileBacked()) {
             Libc.mmap(base + offset, length, readWrite, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, offset);
-            noReadahead(base + offset, length);
+            RegionCalls.noReadahead(base + offset, length);
         } else {
             Libc.mmap(base + offset, length, readWrite,
                     Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE | Libc.MAP_FIXED, -1, 0);
         }
-    }
-
-    /**
-     * A store's file pages are touched at random (hash order), so readahead around a fault only fills
-     * the page cache with pages nobody asked for: zero pages read from the holes {@code PUNCH_HOLE} left,
-     * which count as resident and undo what releasing the hole gave back. {@code MADV_RANDOM} turns it off
-     * for the extent.
-     */
-    private static void noReadahead(long address, long length) {
-        Libc.madvise(address, length, Libc.MADV_RANDOM);
-    }
-
-    private static long reserve(long bytes) {
-        return Libc.mmap(0, bytes, Libc.PROT_NONE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
-    }
-
-    /** Undoes a file mapping that failed half-way: unmaps its reservation, if made, and closes the file. */
-    private static void abandon(long base, long bytes, int fd, RuntimeException pending) {
-        if (base != 0) {
-            unmapQuietly(base, bytes, pending);
-        }
-        try {
-            Libc.close(fd);
-        } catch (RuntimeException closeFailure) {
-            pending.addSuppressed(closeFailure);
-        }
-    }
-
-    private static void unmapQuietly(long address, long bytes, RuntimeException pending) {
-        try {
-            Libc.munmap(address, bytes);
-        } catch (RuntimeException e) {
-            pending.addSuppressed(e);
-        }
-    }
-
-    private static long roundUpToPage(long bytes) {
-        return (bytes + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
     }
 }
