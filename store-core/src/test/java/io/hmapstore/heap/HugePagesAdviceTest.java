@@ -1,0 +1,80 @@
+package io.hmapstore.heap;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hmapstore.Codecs;
+import io.hmapstore.OffHeapMap;
+import io.hmapstore.inspect.StoreProbe;
+import io.hmapstore.memory.MappedRegion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code transparentHugePages()} marks the store's heap for huge pages ({@code MADV_HUGEPAGE}, the
+ * {@code hg} flag in {@code /proc/self/smaps}), and so does every extent its growth maps later: the
+ * advice is given again for each, so a store that starts small and grows large is advised throughout.
+ */
+class HugePagesAdviceTest {
+    private static final int ENTRIES = 400_000;
+
+    @BeforeAll
+    static void kernelHasTransparentHugePages() {
+        assumeTrue(Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")),
+                "this kernel has no transparent huge pages");
+    }
+
+    @Test
+    void advised_theHeapMappedByGrowthIsMarked() throws IOException {
+        try (OffHeapMap<Long, Long> map = filled(true)) {
+            MappedRegion region = StoreProbe.of(map).region();
+            long lastPage = region.address() + region.size() - MappedRegion.pageSize();
+            assertTrue(vmFlags(lastPage).contains("hg"), "VmFlags of the last mapped page: " + vmFlags(lastPage));
+        }
+    }
+
+    @Test
+    void notAdvised_theHeapIsNotMarked() throws IOException {
+        try (OffHeapMap<Long, Long> map = filled(false)) {
+            MappedRegion region = StoreProbe.of(map).region();
+            long lastPage = region.address() + region.size() - MappedRegion.pageSize();
+            assertFalse(vmFlags(lastPage).contains("hg"), "VmFlags of the last mapped page: " + vmFlags(lastPage));
+        }
+    }
+
+    /** A store opened for a thousand entries and given many more, so its mapping grows several times. */
+    private static OffHeapMap<Long, Long> filled(boolean hugePages) {
+        OffHeapMap.Builder<Long, Long> builder = OffHeapMap.of(Codecs.longs(), Codecs.longs()).expectedEntries(1_000);
+        if (hugePages) {
+            builder.transparentHugePages();
+        }
+        OffHeapMap<Long, Long> map = builder.open();
+        long initial = StoreProbe.of(map).region().size();
+        for (long k = 0; k < ENTRIES; k++) {
+            map.putLong(k, k);
+        }
+        assertTrue(StoreProbe.of(map).region().size() >= 4 * initial,
+                "the mapping grew from " + initial + " to " + StoreProbe.of(map).region().size() + " bytes");
+        return map;
+    }
+
+    /** The VmFlags of the mapping that holds {@code address}, from {@code /proc/self/smaps}. */
+    private static List<String> vmFlags(long address) throws IOException {
+        boolean inside = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                inside = Long.compareUnsigned(address, Long.parseUnsignedLong(range[0], 16)) >= 0
+                        && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0;
+            } else if (inside && line.startsWith("VmFlags:")) {
+                return List.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
+            }
+        }
+        throw new IllegalStateException("no smaps entry holds 0x" + Long.toHexString(address));
+    }
+}
