@@ -32,18 +32,16 @@ class HugePagesAdviceTest {
     @Test
     void advised_theHeapMappedByGrowthIsMarked() throws IOException {
         try (OffHeapMap<Long, Long> map = filled(true)) {
-            MappedRegion region = StoreProbe.of(map).region();
-            long lastPage = region.address() + region.size() - MappedRegion.pageSize();
-            assertTrue(vmFlags(lastPage).contains("hg"), "VmFlags of the last mapped page: " + vmFlags(lastPage));
+            List<String> flags = lastPageFlags(map);
+            assertTrue(flags.contains("hg"), "VmFlags of the last mapped page: " + flags);
         }
     }
 
     @Test
     void notAdvised_theHeapIsNotMarked() throws IOException {
         try (OffHeapMap<Long, Long> map = filled(false)) {
-            MappedRegion region = StoreProbe.of(map).region();
-            long lastPage = region.address() + region.size() - MappedRegion.pageSize();
-            assertFalse(vmFlags(lastPage).contains("hg"), "VmFlags of the last mapped page: " + vmFlags(lastPage));
+            List<String> flags = lastPageFlags(map);
+            assertFalse(flags.contains("hg"), "VmFlags of the last mapped page: " + flags);
         }
     }
 
@@ -61,6 +59,12 @@ class HugePagesAdviceTest {
         assertTrue(StoreProbe.of(map).region().size() >= 4 * initial,
                 "the mapping grew from " + initial + " to " + StoreProbe.of(map).region().size() + " bytes");
         return map;
+    }
+
+    /** The VmFlags of the mapping that holds the store's last mapped page: memory its growth mapped. */
+    private static List<String> lastPageFlags(OffHeapMap<Long, Long> map) throws IOException {
+        MappedRegion region = StoreProbe.of(map).region();
+        return vmFlags(region.address() + region.size() - MappedRegion.pageSize());
     }
 
     /** The VmFlags of the mapping that holds {@code address}, from {@code /proc/self/smaps}. */
