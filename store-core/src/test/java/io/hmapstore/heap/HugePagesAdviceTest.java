@@ -52,13 +52,18 @@ class HugePagesAdviceTest {
             builder.transparentHugePages();
         }
         OffHeapMap<Long, Long> map = builder.open();
-        long initial = StoreProbe.of(map).region().size();
-        for (long k = 0; k < ENTRIES; k++) {
-            map.putLong(k, k);
+        try {
+            long initial = StoreProbe.of(map).region().size();
+            for (long k = 0; k < ENTRIES; k++) {
+                map.putLong(k, k);
+            }
+            assertTrue(StoreProbe.of(map).region().size() >= 4 * initial,
+                    "the mapping grew from " + initial + " to " + StoreProbe.of(map).region().size() + " bytes");
+            return map;
+        } catch (RuntimeException | Error e) {
+            map.close();
+            throw e;
         }
-        assertTrue(StoreProbe.of(map).region().size() >= 4 * initial,
-                "the mapping grew from " + initial + " to " + StoreProbe.of(map).region().size() + " bytes");
-        return map;
     }
 
     /** The VmFlags of the mapping that holds the store's last mapped page: memory its growth mapped. */
