@@ -361,7 +361,7 @@ public interface OffHeapMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
          * <p>Worth it once the store is about a hundred megabytes or more, read at random: a lookup's
          * misses then each cost a page walk as well, which a 2 MiB page saves. Measured in JMH rounds on
          * a 2-CPU Intel Xeon ({@code benchmarks/README.md}): a hit on 100-byte values copied out took
-         * 15 % less time at 1M entries (a store of about 240 MB) and 25 % less at 10M; a {@code getLong}
+         * 15 % less time at 1M entries (a store of about 240 MB) and 26 % less at 10M; a {@code getLong}
          * hit 13 % less at 10M; at 1M, where the long store is about 38 MB, no difference. Insertion with
          * growth gained nothing. The costs: memory is taken 2 MiB at a time as the heap grows, and a
          * release smaller than a huge page splits it. Off by default, as in the JDK
