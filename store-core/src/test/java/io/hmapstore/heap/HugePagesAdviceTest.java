@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.hmapstore.Codecs;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.inspect.StoreProbe;
+import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,18 +73,22 @@ class HugePagesAdviceTest {
         return vmFlags(region.address() + region.size() - MappedRegion.pageSize());
     }
 
-    /** The VmFlags of the mapping that holds {@code address}, from {@code /proc/self/smaps}. */
+    /**
+     * The VmFlags of the mapping that holds {@code address}: {@link AddressMap} finds the mapping, and its
+     * entry in {@code /proc/self/smaps} (which opens with the same range as its maps line) gives the flags.
+     */
     private static List<String> vmFlags(long address) throws IOException {
+        AddressMap.Mapping mapping = AddressMap.find(address)
+                .orElseThrow(() -> new IllegalStateException("nothing is mapped at 0x" + Long.toHexString(address)));
+        String range = Long.toHexString(mapping.start()) + "-" + Long.toHexString(mapping.end()) + " ";
         boolean inside = false;
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
             if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                String[] range = line.substring(0, line.indexOf(' ')).split("-");
-                inside = Long.compareUnsigned(address, Long.parseUnsignedLong(range[0], 16)) >= 0
-                        && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0;
+                inside = line.startsWith(range);
             } else if (inside && line.startsWith("VmFlags:")) {
                 return List.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
             }
         }
-        throw new IllegalStateException("no smaps entry holds 0x" + Long.toHexString(address));
+        throw new IllegalStateException("no smaps entry for " + mapping);
     }
 }
