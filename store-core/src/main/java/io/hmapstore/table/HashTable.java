@@ -1,8 +1,5 @@
 package io.hmapstore.table;
 
-import static io.hmapstore.table.Slots.bucketOf;
-import static io.hmapstore.table.Slots.indexOf;
-
 import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.VerifyReport.Problem;
 import io.hmapstore.heap.BlockHeader;
