@@ -106,6 +106,9 @@ public final class HmapCache<K, V> implements Cache<K, V> {
         if (configuration.getPersistPath() != null) {
             builder.persistTo(configuration.getPersistPath());
         }
+        if (configuration.isTransparentHugePages()) {
+            builder.transparentHugePages();
+        }
         this.store = CacheStore.open(name, builder);
         this.ops = new KeyOperations<>(store, codecs, expiry, new KeyStripes(), dispatch, integration);
         this.parts = new CacheParts<>(name, store, codecs, integration, dispatch, ops, statistics, this::checkOpen);

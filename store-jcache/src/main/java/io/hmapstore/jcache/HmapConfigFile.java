@@ -34,6 +34,7 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * cache.com.example.Book.maxEntries=50             # a named cache: its own section wins
  * cache.products.maxBytes=64MiB                    # bytes, or KiB, MiB, GiB, TiB
  * cache.products.persistTo=products.hmap           # relative to the file's folder
+ * cache.products.transparentHugePages=true         # for a large cache: see HmapConfiguration
  * </pre>
  *
  * <p>Implementation notes. A URI is read as a file only when its scheme is {@code file}, {@code jar}
@@ -47,7 +48,7 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  *
  * <p>A cache takes its section's settings over the default section's, and a value its configuration
  * set in code over both: the file fills in what code left unset (no bound, no file, the eternal expiry
- * policy, the default sizing hint, statistics off).
+ * policy, the default sizing hint, statistics off, no huge pages).
  */
 final class HmapConfigFile {
 
@@ -57,7 +58,7 @@ final class HmapConfigFile {
     private static final String DEFAULT_PREFIX = "default.";
     private static final String CACHE_PREFIX = "cache.";
     private static final String KNOWN =
-            "maxEntries, maxBytes, expireAfterWrite, persistTo, expectedEntries, statisticsEnabled";
+            "maxEntries, maxBytes, expireAfterWrite, persistTo, expectedEntries, statisticsEnabled, transparentHugePages";
     private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s+#.*$");
     private static final Pattern SIZE = Pattern.compile("([0-9][0-9_]*)\\s*([a-zA-Z]*)");
     /** {@code expireAfterWrite=eternal}: a section that keeps the default section's expiry off its cache. */
@@ -175,6 +176,7 @@ final class HmapConfigFile {
                 case "maxBytes" -> target.maxBytes = line.check(size(line), HmapConfiguration::maxBytes);
                 case "expireAfterWrite" -> target.expireAfterWrite = duration(line);
                 case "statisticsEnabled" -> target.statisticsEnabled = bool(line);
+                case "transparentHugePages" -> target.transparentHugePages = bool(line);
                 case "persistTo" -> {
                     if (cacheName == null) {
                         throw line.error("a file holds one cache, so persistTo belongs in a cache.<name> section");
@@ -290,6 +292,7 @@ final class HmapConfigFile {
         Long expected = own.expectedEntries != null ? own.expectedEntries : defaults.expectedEntries;
         Duration expiry = own.expireAfterWrite != null ? own.expireAfterWrite : defaults.expireAfterWrite;
         Boolean statistics = own.statisticsEnabled != null ? own.statisticsEnabled : defaults.statisticsEnabled;
+        Boolean hugePages = own.transparentHugePages != null ? own.transparentHugePages : defaults.transparentHugePages;
         if (maxEntries != null && config.getMaxEntries() == 0) {
             config.maxEntries(maxEntries);
         }
@@ -311,6 +314,9 @@ final class HmapConfigFile {
         if (statistics != null && !config.isStatisticsEnabled()) {
             config.setStatisticsEnabled(statistics);
         }
+        if (hugePages != null && !config.isTransparentHugePages()) {
+            config.transparentHugePages(hugePages);
+        }
         return config;
     }
 
@@ -322,6 +328,7 @@ final class HmapConfigFile {
         Duration expireAfterWrite;
         Path persistTo;
         Boolean statisticsEnabled;
+        Boolean transparentHugePages;
     }
 
     /** A line being parsed, which every error names. */

@@ -14,8 +14,8 @@ import javax.cache.integration.CacheWriter;
 
 /**
  * A JCache configuration with what an off-heap cache can use beyond the standard one: the store's
- * own {@link Codec}s for keys and values, a sizing hint, bounds past which the store evicts, and a
- * file that keeps the entries across restarts.
+ * own {@link Codec}s for keys and values, a sizing hint, bounds past which the store evicts, a
+ * file that keeps the entries across restarts, and huge pages for a large cache.
  *
  * <pre>{@code
  * HmapConfiguration<Long, String> config = HmapConfiguration.of(Codecs.longs(), Codecs.utf8())
@@ -60,6 +60,8 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
     private long maxBytes;
     /** A string, since a configuration is {@code Serializable} and a {@link Path} is not. */
     private String persistPath;
+    /** Whether the store's memory is advised for transparent huge pages. */
+    private boolean transparentHugePages;
 
     /** An untyped configuration with the JCache defaults: store by value, eternal, no loader or writer. */
     public HmapConfiguration() {
@@ -79,6 +81,7 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
             this.maxEntries = other.maxEntries;
             this.maxBytes = other.maxBytes;
             this.persistPath = other.persistPath;
+            this.transparentHugePages = other.transparentHugePages;
         }
     }
 
@@ -144,6 +147,11 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
     /** @return the file the cache's store lives in, or {@code null} for anonymous memory */
     public Path getPersistPath() {
         return persistPath == null ? null : Path.of(persistPath);
+    }
+
+    /** @return whether the store's memory is advised for transparent huge pages */
+    public boolean isTransparentHugePages() {
+        return transparentHugePages;
     }
 
     /**
@@ -226,6 +234,21 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
         return this;
     }
 
+    /**
+     * Advises transparent huge pages for the cache's store ({@code OffHeapMap.Builder.transparentHugePages}),
+     * off by default. It pays for a cache of a hundred megabytes or more read at random: measured on the
+     * store, a hit on 100-byte values took 15 % less time at 1M entries and 26 % less at 10M
+     * (benchmarks/README.md). The costs: memory is taken 2 MiB at a time as the store grows, and the
+     * kernel may ignore the advice. For a cache kept in a file it is up to the filesystem.
+     *
+     * @param advise whether to advise them
+     * @return this
+     */
+    public HmapConfiguration<K, V> transparentHugePages(boolean advise) {
+        this.transparentHugePages = advise;
+        return this;
+    }
+
     @Override
     public HmapConfiguration<K, V> setTypes(Class<K> keyType, Class<V> valueType) {
         super.setTypes(keyType, valueType);
@@ -300,7 +323,8 @@ public final class HmapConfiguration<K, V> extends MutableConfiguration<K, V> {
         return super.equals(object) && object instanceof HmapConfiguration<?, ?> other
                 && Objects.equals(keyCodec, other.keyCodec) && Objects.equals(valueCodec, other.valueCodec)
                 && expectedEntries == other.expectedEntries && maxEntries == other.maxEntries
-                && maxBytes == other.maxBytes && Objects.equals(persistPath, other.persistPath);
+                && maxBytes == other.maxBytes && Objects.equals(persistPath, other.persistPath)
+                && transparentHugePages == other.transparentHugePages;
     }
 
     @Override

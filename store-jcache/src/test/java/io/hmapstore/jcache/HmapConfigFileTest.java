@@ -199,6 +199,8 @@ class HmapConfigFileTest extends ProviderTestBase {
         assertContains(errorFor("cache.maxEntries=5"), "cache.maxEntries=5", "unknown key");
         assertContains(errorFor("default.persistTo=x.hmap"), "default.persistTo=x.hmap", "cache.<name>");
         assertContains(errorFor("default.statisticsEnabled=yes"), "yes", "not true or false");
+        assertContains(errorFor("cache.big.transparentHugePages=on"), "cache.big.transparentHugePages=on",
+                "not true or false");
         assertContains(errorFor("just some words"), "'just some words'", "expected key=value");
         assertContains(errorFor("default.maxEntries="), "no value");
         assertContains(errorFor("default.maxEntries=5\\"), "continuation");
