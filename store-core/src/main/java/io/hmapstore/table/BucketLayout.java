@@ -57,6 +57,9 @@ public final class BucketLayout {
     /** The most an access frequency counts to (S3-FIFO's two bits). */
     static final int MAX_FREQUENCY = 3;
 
+    /** The cache line {@link #laterLines} assumes: x86-64's, and most ARM cores'. */
+    static final int CACHE_LINE = 64;
+
     final int keySlot;
     final int valueSlot;
     final boolean hasMeta;
@@ -69,6 +72,12 @@ public final class BucketLayout {
     final long deadlines;
     public final long overflow;
     public final long size;
+    /**
+     * Whether a bucket spans three cache lines, as one of 8-byte keys and values does (144 bytes; a bucket
+     * array is page-aligned, so its buckets start 0, 16, 32 or 48 bytes into a line): {@link #laterLines}
+     * then reads the second and the third.
+     */
+    final boolean threeLines;
 
     BucketLayout(int keySlot, int valueSlot, boolean hasMeta, boolean hasDeadlines) {
         this.keySlot = keySlot;
@@ -81,6 +90,7 @@ public final class BucketLayout {
         this.deadlines = align8(pairs + SLOTS * pairSize);
         this.overflow = deadlines + (hasDeadlines ? (long) SLOTS * Long.BYTES : 0);
         this.size = overflow + Long.BYTES;
+        this.threeLines = size > 2 * CACHE_LINE + Long.BYTES && size <= 3 * CACHE_LINE;
     }
 
     /**
@@ -135,6 +145,15 @@ public final class BucketLayout {
     /** @return the region offset of the value slot of the 8-byte key at {@code keyOffset}: the next 8 bytes */
     public static long valueOfLongKey(long keyOffset) {
         return keyOffset + Long.BYTES;
+    }
+
+    /**
+     * The words 64 and 128 bytes into bucket {@code b}, XORed: one load from each of a {@link #threeLines}
+     * bucket's later cache lines (bucket offsets are 8-aligned, so both loads are aligned), which do not
+     * wait for its tophash word.
+     */
+    long laterLines(MemorySegment m, long b) {
+        return m.get(LONG, b + CACHE_LINE) ^ m.get(LONG, b + 2 * CACHE_LINE);
     }
 
     /** @return slot {@code i}'s tophash, 0 to 255 */

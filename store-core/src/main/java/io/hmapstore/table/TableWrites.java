@@ -87,7 +87,7 @@ public final class TableWrites {
             return -1;
         }
         MemorySegment m = heap.mem();
-        long found = table.findInlineLong(m, table.stamp(seg), hash, key);
+        long found = table.findInlineLongToUpdate(m, table.stamp(seg), hash, key);
         if (found < 0) {
             return -1;
         }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * {@link HashTable#findInlineLong}, the short lookup {@code getLong} inlines: it answers for a chain of up
  * to {@link HashTable#SHORT_CHAIN} overflow buckets as the general lookup does, and leaves a longer chain,
  * a link it cannot check, or a first bucket past its mapping (a bucket array read across a writer's
- * publication, {@link SegmentStamp}) to the general lookup ({@link HashTable#SLOW}), never reading it.
+ * publication, {@link SegmentStamp}) to the general lookup ({@link HashTable#SLOW}), never reading it;
+ * and the update in place's form of it ({@link HashTable#findInlineLongToUpdate}) leaves a bucket whose
+ * early-loaded words match {@link HashTable#LATER_LINES_MARK} to the lock.
  */
 class ShortLookupTest {
     private static final long SEED = 7;
@@ -111,6 +113,33 @@ class ShortLookupTest {
             // A link past the mapping is not followed either.
             m.set(ValueLayout.JAVA_LONG, array + 5 * t.layout.size + t.layout.overflow, m.byteSize() - 8);
             assertEquals(HashTable.SLOW, shortLookup(store, absent));
+        }
+    }
+
+    @Test
+    void anUpdateInPlace_whoseBucketsLaterLinesMatchTheMark_isLeftToTheLock_andReadsAreNot() {
+        try (TableStore<Long, Long> store = longs()) {
+            HashTable t = store.table();
+            List<Long> keys = keysInBucket(t, 4, 8);
+            // Slots fill in order, so slot i holds key i; in a bucket of long keys and values the words 64
+            // and 128 bytes in are slot 3's value and slot 7's, which the update's early loads read.
+            for (int i = 0; i < 8; i++) {
+                store.putLong(keys.get(i), i == 3 ? HashTable.LATER_LINES_MARK : 0);
+            }
+            long b = t.stamp(0).buckets + 4 * t.layout.size;
+            assertEquals(b + 64, t.layout.valueAt(b, 3));
+            assertEquals(b + 128, t.layout.valueAt(b, 7));
+            long first = keys.get(0);
+            long hash = Hashing.ofLong(first, SEED);
+
+            assertEquals(-1, t.writes.longValueInPlace(0, hash, first), "the two words match the mark");
+            store.putLong(first, 5);
+            assertEquals(5, store.getLong(first, -1), "the put took the lock instead");
+            assertEquals(generalLookup(store, keys.get(3)), shortLookup(store, keys.get(3)), "a read does not look");
+
+            store.putLong(keys.get(7), 1);
+            assertNotEquals(-1, t.writes.longValueInPlace(0, hash, first), "the words no longer match");
+            assertEquals(1, store.getLong(keys.get(7), -1));
         }
     }
 
