@@ -31,8 +31,9 @@ import java.lang.invoke.VarHandle;
  * at most {@value #MAX_CELLS}, since a lock holder reads every cell), so threads made one after another
  * (a pool's workers) get cells of their own; a thread whose cell is taken takes the lock instead. The
  * puts an updater makes are counted in its cell, which only the cell's holder writes, so counting costs
- * no atomic operation either. The claim's CAS is still a full fence, which waits for the previous
- * write's store: that is what keeps two writers below twice one's work (benchmarks/README.md).
+ * no atomic operation either. The claim's CAS is still a full fence, so the lookup after it loads all
+ * three lines of the key's bucket at once ({@code HashTable.findInlineLongToUpdate}) rather than miss
+ * on one after another. Two writers still do less than twice one's work (benchmarks/README.md).
  */
 final class InPlaceUpdates {
     /** Longs from one cell to the next: 128 bytes, so two cells share no line or adjacent-line pair. */

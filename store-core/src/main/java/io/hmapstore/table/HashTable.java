@@ -332,8 +332,9 @@ public final class HashTable {
      * starts the loads of the first bucket's later cache lines ({@link BucketLayout#laterLines}): the key
      * it looks for is on the second or third line as often as not, and the update runs after a full fence
      * (its cell's claim), so that line's miss would otherwise follow the tophash word's instead of
-     * overlapping it. A put-update of long values at 1M entries took 0.68 × its time. Reads do not do it:
-     * a miss needs the first line only, and took 1.2 × its time with it (benchmarks/README.md).
+     * overlapping it. A put-update of long values at 1M entries took 0.67 × its time (eleven rounds).
+     * Reads do not do it: a miss needs the first line only, and took 1.2 × its time with it
+     * (benchmarks/README.md, "Early loads for the update in place").
      */
     long findInlineLongToUpdate(MemorySegment m, SegmentStamp stamp, long hash, long key) {
         long buckets = stamp.buckets;
