@@ -73,9 +73,9 @@ public final class BucketLayout {
     public final long overflow;
     public final long size;
     /**
-     * Whether a bucket spans three cache lines, as one of 8-byte keys and values does (144 bytes; a bucket
-     * array is page-aligned, so its buckets start 0, 16, 32 or 48 bytes into a line): {@link #laterLines}
-     * then reads the second and the third.
+     * Whether a bucket is longer than two cache lines and no longer than three, as one of 8-byte keys and
+     * values is (144 bytes: from a page-aligned array such buckets start 0, 16, 32 or 48 bytes into a line,
+     * so each spans exactly three), so that {@link #laterLines} reads its second line and its third.
      */
     final boolean threeLines;
 

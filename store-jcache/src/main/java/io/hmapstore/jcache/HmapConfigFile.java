@@ -57,8 +57,8 @@ final class HmapConfigFile {
 
     private static final String DEFAULT_PREFIX = "default.";
     private static final String CACHE_PREFIX = "cache.";
-    private static final String KNOWN =
-            "maxEntries, maxBytes, expireAfterWrite, persistTo, expectedEntries, statisticsEnabled, transparentHugePages";
+    private static final String KNOWN = "maxEntries, maxBytes, expireAfterWrite, persistTo, expectedEntries,"
+            + " statisticsEnabled, transparentHugePages";
     private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s+#.*$");
     private static final Pattern SIZE = Pattern.compile("([0-9][0-9_]*)\\s*([a-zA-Z]*)");
     /** {@code expireAfterWrite=eternal}: a section that keeps the default section's expiry off its cache. */
