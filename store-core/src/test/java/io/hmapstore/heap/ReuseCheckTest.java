@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
+import io.hmapstore.CorruptedStoreException;
 import io.hmapstore.Guard;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.memory.ReleasePolicy;
@@ -62,22 +63,29 @@ class ReuseCheckTest {
                     store.putLong(k, k * 10);
                 }
                 store.clear();
-                store.putLong(5000, 1);
                 if (guarded) {
+                    store.putLong(5000, 1);
                     assertNull(store.get(7L), "cleared keys stay gone");
                     assertEquals(1, store.size());
                 } else {
                     // The new bucket array lands on the old one's bytes: Go's madvdontneed=0 hazard. The
                     // stale slots either answer as ghosts, or hold an overflow offset that the offset
-                    // guard refuses to follow; either way the "empty" store is not empty.
+                    // guard refuses to follow, on the put or on the read, whichever walks that chain
+                    // (the hash seed is random, so it varies: about 3 runs in 100 it is the put's);
+                    // either way the "empty" store is not empty.
                     String seen;
+                    boolean put = false;
                     try {
+                        store.putLong(5000, 1);
+                        put = true;
                         seen = String.valueOf(store.get(7L));
-                    } catch (io.hmapstore.CorruptedStoreException e) {
+                    } catch (CorruptedStoreException e) {
                         seen = "corrupted";
                     }
                     assertTrue(seen.equals("70") || seen.equals("corrupted"), "cleared key 7 read back as " + seen);
-                    assertEquals(1, store.size(), "the count says one entry, the buckets say otherwise");
+                    if (put) {
+                        assertEquals(1, store.size(), "the count says one entry, the buckets say otherwise");
+                    }
                     assertTrue(!store.verify().isClean(), "verify sees the old bytes");
                 }
             }
