@@ -109,6 +109,18 @@ final class SegmentAccess {
         }
     }
 
+    /**
+     * {@link #exitWrite} for a section that changed no bucket array (a single writer's update of a value in
+     * place): the stamp is released without checking and publishing the array again.
+     */
+    void exitWriteInPlace(int seg, long stamp) {
+        if (locks != null) {
+            locks.unlock(seg, stamp);
+        } else if (writerCheck) {
+            table.endWriteInPlace(seg, stamp);
+        }
+    }
+
     long enterRead(int seg) {
         checkOpen();
         if (locks != null) {

@@ -33,6 +33,11 @@ final class SegmentWrites {
      * has more to do than replace a long (a single-writer store, other sizes, expiry).
      */
     private final InPlaceUpdates inPlace;
+    /**
+     * Whether a single-writer store's put of a long to a present long key replaces the value and does
+     * nothing else of a write ({@link #updateAlone}): the single-writer counterpart of {@link #inPlace}.
+     */
+    private final boolean updatesAlone;
 
     SegmentWrites(HashTable table, SegmentAccess access, CacheBounds bounds, Compaction compaction) {
         this.table = table;
@@ -41,6 +46,7 @@ final class SegmentWrites {
         this.compaction = compaction;
         this.inPlace = access.locks != null && table.writes.replacesLongsInPlace && !bounds.expiring
                 ? access.locks.updates : null;
+        this.updatesAlone = access.locks == null && table.writes.replacesLongsInPlace && !bounds.expiring;
     }
 
     /** The step of one boxed write, run with the key's segment held and the key's live slot found. */
@@ -123,8 +129,13 @@ final class SegmentWrites {
             int effect = 0;
             boolean result = true;
             StoreFullException full = null;
+            boolean updatedAlone = false;
             long stamp = access.enterWrite(seg);
             try {
+                if (updatesAlone && !remove && updateAlone(seg, hash, keyBits, valueBits)) {
+                    updatedAlone = true;
+                    return true;
+                }
                 if (bounds.expiring) {
                     bounds.liveSlot(seg, hash, table.find(seg, hash, key, 0, keyLength, keyBits));
                 }
@@ -141,7 +152,11 @@ final class SegmentWrites {
             } catch (StoreFullException e) {
                 full = e;
             } finally {
-                access.exitWrite(seg, stamp);
+                if (updatedAlone) {
+                    access.exitWriteInPlace(seg, stamp);
+                } else {
+                    access.exitWrite(seg, stamp);
+                }
             }
             if (full != null) {
                 bounds.makeRoom(full, attempt);
@@ -150,6 +165,29 @@ final class SegmentWrites {
             bounds.afterWrite(hash, effect);
             return result;
         }
+    }
+
+    /**
+     * A single-writer store's put of a long to a present long key, inside the write section (the stamp
+     * taken by CAS, so the writer check stands): the value's aligned word is replaced, as
+     * {@link #updateInPlace} does in a concurrent store, and nothing else of a write is done. The
+     * segment's structure does not change, so its bucket array is not checked and published again
+     * ({@link SegmentAccess#exitWriteInPlace}); a present key leaves no insert to count or queue, and no
+     * sweep, since such a store does not expire. It takes 0.51 × the full write's time (benchmarks/README.md).
+     *
+     * @return whether it was done; if not, nothing was written, and the put goes on as a full write
+     */
+    private boolean updateAlone(int seg, long hash, long key, long value) {
+        if (!compaction.idle()) {
+            return false;
+        }
+        long at = table.writes.longValueInPlace(seg, hash, key);
+        if (at < 0) {
+            return false;
+        }
+        table.writes.setLongValue(at, value);
+        bounds.puts.increment(seg);
+        return true;
     }
 
     /**

@@ -199,6 +199,11 @@ public final class HashTable {
         stamps[seg].end(stamp);
     }
 
+    /** {@link #endWrite} after a write that changed no bucket array: the published one stands. */
+    public void endWriteInPlace(int seg, long stamp) {
+        stamps[seg].end(stamp);
+    }
+
     /**
      * Records a {@code Corruption} event only for a damage found by a thread that sees its segment
      * {@code stable}: in CONCURRENT mode one that holds the segment's lock, since a lock-free reader's

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hmapstore.Codecs;
 import io.hmapstore.Concurrency;
+import io.hmapstore.ConcurrentWriteException;
 import io.hmapstore.OffHeapMap;
 import io.hmapstore.table.HashTable;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * The concurrent store's in-place updates ({@link InPlaceUpdates}): a put of a long to a present long key
  * replaces the value without the segment's lock, and a lock holder waits for the updaters in its segment
  * before it moves or reuses a slot. (The race itself, an update against a removal that gives the slot to
- * another key, is jcstress's {@code InPlaceUpdateRace}.)
+ * another key, is jcstress's {@code InPlaceUpdateRace}.) A single-writer store's update of a present long
+ * key ({@code SegmentWrites.updateAlone}) replaces the value within its write section and does nothing
+ * else of a write, but still takes the stamp, so its writer check stands.
  */
 class InPlaceUpdatesTest {
 
@@ -237,9 +241,55 @@ class InPlaceUpdatesTest {
         }
     }
 
+    @Test
+    void singleWriter_putLongOfPresentKeys_takesEachStamp_andCountsThePuts() {
+        try (TableStore<Long, Long> store = singleWriterLongs()) {
+            HashTable table = store.table();
+            for (long k = 0; k < 1_000; k++) {
+                store.putLong(k, k);
+            }
+            long[] stamps = stamps(table);
+            long[] expected = stamps.clone();
+            long puts = store.cacheStats().puts();
+            for (long k = 0; k < 1_000; k++) {
+                store.putLong(k, -k);
+                expected[table.segmentOf(table.hashOfLong(k))] += 2;
+            }
+            assertArrayEquals(expected, stamps(table), "every update took its segment's stamp and gave it back");
+            assertEquals(puts + 1_000, store.cacheStats().puts(), "each update is counted");
+            for (long k = 0; k < 1_000; k++) {
+                assertEquals(-k, store.getLong(k, 1));
+            }
+            assertEquals(1_000, store.size());
+            assertTrue(store.verify().problems().isEmpty(), store.verify().problems().toString());
+        }
+    }
+
+    @Test
+    void singleWriter_updateOfAPresentKey_whileAnotherWriterHoldsItsSegment_isRefused() {
+        try (TableStore<Long, Long> store = singleWriterLongs()) {
+            HashTable table = store.table();
+            store.putLong(7, 70);
+            int seg = table.segmentOf(table.hashOfLong(7));
+            long odd = table.tryBeginWrite(seg);
+            assertTrue(odd > 0, "the test holds segment " + seg + " as another writer would");
+            ConcurrentWriteException e = assertThrows(ConcurrentWriteException.class, () -> store.putLong(7, 71));
+            assertTrue(e.getMessage().contains("segment " + seg), e.getMessage());
+            table.endWrite(seg, odd);
+            assertEquals(70, store.getLong(7, -1), "the refused update wrote nothing");
+            store.putLong(7, 72);
+            assertEquals(72, store.getLong(7, -1));
+        }
+    }
+
     private static TableStore<Long, Long> longs(long expected) {
         return (TableStore<Long, Long>) OffHeapMap.of(Codecs.longs(), Codecs.longs())
                 .concurrency(Concurrency.CONCURRENT).expectedEntries(expected).open();
+    }
+
+    private static TableStore<Long, Long> singleWriterLongs() {
+        return (TableStore<Long, Long>) OffHeapMap.of(Codecs.longs(), Codecs.longs())
+                .concurrency(Concurrency.SINGLE_WRITER).expectedEntries(10_000).open();
     }
 
     private static long[] stamps(HashTable table) {
