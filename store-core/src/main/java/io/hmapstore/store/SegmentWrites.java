@@ -30,7 +30,8 @@ final class SegmentWrites {
     final Compaction compaction;
     /**
      * The concurrent store's updates made without the segment's lock; null when a put of a present key
-     * has more to do than replace a long (a single-writer store, other sizes, expiry).
+     * has more to do than replace a long (other sizes, expiry) or there is no lock (a single-writer store,
+     * whose counterpart is {@link #updatesAlone}).
      */
     private final InPlaceUpdates inPlace;
     /**

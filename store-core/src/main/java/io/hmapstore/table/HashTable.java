@@ -336,8 +336,9 @@ public final class HashTable {
      * {@link #findInlineLong} for an update in place ({@link TableWrites#longValueInPlace}), which first
      * starts the loads of the first bucket's later cache lines ({@link BucketLayout#laterLines}): the key
      * it looks for is on the second or third line as often as not, and the update runs after a full fence
-     * (its cell's claim), so that line's miss would otherwise follow the tophash word's instead of
-     * overlapping it. A put-update of long values at 1M entries took 0.67 × its time (eleven rounds).
+     * (its cell's claim, or a single writer's stamp), so that line's miss would otherwise follow the
+     * tophash word's instead of overlapping it. A concurrent store's put-update of long values at 1M
+     * entries took 0.67 × its time (eleven rounds).
      * Reads do not do it: a miss needs the first line only, and took 1.2 × its time with it
      * (benchmarks/README.md, "Early loads for the update in place").
      */

@@ -74,9 +74,9 @@ public final class TableWrites {
     /**
      * Finds the value of a present 8-byte key to replace in place, in a segment that is not growing, for
      * a caller that has kept the segment's lock holders out without taking the lock (the concurrent
-     * store's in-place updates): such a write changes nothing else of the table, so lock-free readers
-     * need no new stamp, and they see the old value or the new one ({@link #setLongValue},
-     * {@link #swapLongValue}).
+     * store's in-place updates), or a single writer inside its write section: such a write changes
+     * nothing else of the table, and lock-free readers see the old value or the new one
+     * ({@link #setLongValue}, {@link #swapLongValue}).
      *
      * @return the value's region offset; -1 when the key is absent, its segment is growing, its chain is
      *     long (as {@link HashTable#findInlineLong} leaves them), the value is not 8-byte aligned in memory,
