@@ -9,7 +9,6 @@ import io.hmapstore.OffHeapMap;
 import io.hmapstore.inspect.StoreProbe;
 import io.hmapstore.memory.AddressMap;
 import io.hmapstore.memory.MappedRegion;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +30,7 @@ class HugePagesAdviceTest {
     }
 
     @Test
-    void advised_theHeapMappedByGrowthIsMarked() throws IOException {
+    void advised_theHeapMappedByGrowthIsMarked() {
         try (OffHeapMap<Long, Long> map = filled(true)) {
             List<String> flags = lastPageFlags(map);
             assertTrue(flags.contains("hg"), "VmFlags of the last mapped page: " + flags);
@@ -39,7 +38,7 @@ class HugePagesAdviceTest {
     }
 
     @Test
-    void notAdvised_theHeapIsNotMarked() throws IOException {
+    void notAdvised_theHeapIsNotMarked() {
         try (OffHeapMap<Long, Long> map = filled(false)) {
             List<String> flags = lastPageFlags(map);
             assertFalse(flags.contains("hg"), "VmFlags of the last mapped page: " + flags);
@@ -68,27 +67,8 @@ class HugePagesAdviceTest {
     }
 
     /** The VmFlags of the mapping that holds the store's last mapped page: memory its growth mapped. */
-    private static List<String> lastPageFlags(OffHeapMap<Long, Long> map) throws IOException {
+    private static List<String> lastPageFlags(OffHeapMap<Long, Long> map) {
         MappedRegion region = StoreProbe.of(map).region();
-        return vmFlags(region.address() + region.size() - MappedRegion.pageSize());
-    }
-
-    /**
-     * The VmFlags of the mapping that holds {@code address}: {@link AddressMap} finds the mapping, and its
-     * entry in {@code /proc/self/smaps} (which opens with the same range as its maps line) gives the flags.
-     */
-    private static List<String> vmFlags(long address) throws IOException {
-        AddressMap.Mapping mapping = AddressMap.find(address)
-                .orElseThrow(() -> new IllegalStateException("nothing is mapped at 0x" + Long.toHexString(address)));
-        String range = Long.toHexString(mapping.start()) + "-" + Long.toHexString(mapping.end()) + " ";
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                inside = line.startsWith(range);
-            } else if (inside && line.startsWith("VmFlags:")) {
-                return List.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
-            }
-        }
-        throw new IllegalStateException("no smaps entry for " + mapping);
+        return AddressMap.vmFlags(region.address() + region.size() - MappedRegion.pageSize()).orElseThrow();
     }
 }

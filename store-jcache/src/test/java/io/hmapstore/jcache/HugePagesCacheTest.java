@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hmapstore.Codecs;
+import io.hmapstore.memory.AddressMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +39,15 @@ class HugePagesCacheTest extends ProviderTestBase {
     }
 
     @Test
-    void configuredInCode_theStoresMemoryIsAdvised() throws IOException {
-        Set<String> advised = advisedWhileFilling(() -> provider.getCacheManager().createCache("big",
+    void configuredInCode_theStoresMemoryIsAdvised() {
+        Set<AddressMap.Mapping> advised = advisedWhileFilling(() -> provider.getCacheManager().createCache("big",
                 HmapConfiguration.of(Codecs.longs(), Codecs.longs()).transparentHugePages(true)));
         assertFalse(advised.isEmpty(), "no mapping made while the cache grew carries the hg flag");
     }
 
     @Test
-    void notConfigured_nothingIsAdvised() throws IOException {
-        Set<String> advised = advisedWhileFilling(() -> provider.getCacheManager().createCache("big",
+    void notConfigured_nothingIsAdvised() {
+        Set<AddressMap.Mapping> advised = advisedWhileFilling(() -> provider.getCacheManager().createCache("big",
                 HmapConfiguration.of(Codecs.longs(), Codecs.longs())));
         assertEquals(Set.of(), advised, "mappings made while the cache grew that carry the hg flag");
     }
@@ -61,36 +62,33 @@ class HugePagesCacheTest extends ProviderTestBase {
         Cache<Object, Object> small = manager.createCache("small", new MutableConfiguration<>());
         assertFalse(configurationOf(small).isTransparentHugePages(), "its section says false");
 
-        Set<String> advised = advisedWhileFilling(() -> manager.createCache("big", new MutableConfiguration<>()));
+        Set<AddressMap.Mapping> advised = advisedWhileFilling(() -> manager.createCache("big", new MutableConfiguration<>()));
         assertFalse(advised.isEmpty(), "no mapping made while the cache grew carries the hg flag");
         assertTrue(configurationOf(manager.getCache("big")).isTransparentHugePages());
     }
 
     /** Makes a cache, fills it so that its store maps memory several times, and lists what was advised. */
     @SuppressWarnings("unchecked")
-    private static Set<String> advisedWhileFilling(Supplier<Cache<?, ?>> make) throws IOException {
-        Set<String> before = advisedRanges();
+    private static Set<AddressMap.Mapping> advisedWhileFilling(Supplier<Cache<?, ?>> make) {
+        Set<AddressMap.Mapping> before = advisedRanges();
         Cache<Object, Object> cache = (Cache<Object, Object>) make.get();
         for (long k = 0; k < ENTRIES; k++) {
             cache.put(k, k);
         }
         assertEquals(ENTRIES - 1L, cache.get(ENTRIES - 1L));
-        Set<String> after = advisedRanges();
+        Set<AddressMap.Mapping> after = advisedRanges();
         after.removeAll(before);
         return after;
     }
 
-    /** The address ranges of {@code /proc/self/smaps} entries whose {@code VmFlags} include {@code hg}. */
-    private static Set<String> advisedRanges() throws IOException {
-        Set<String> ranges = new HashSet<>();
-        String range = null;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                range = line.substring(0, line.indexOf(' '));
-            } else if (line.startsWith("VmFlags:") && line.matches("VmFlags:.*\\bhg\\b.*")) {
-                ranges.add(range);
+    /** The mappings whose {@code VmFlags} include {@code hg}. */
+    private static Set<AddressMap.Mapping> advisedRanges() {
+        Set<AddressMap.Mapping> advised = new HashSet<>();
+        AddressMap.vmFlags().forEach((mapping, flags) -> {
+            if (flags.contains("hg")) {
+                advised.add(mapping);
             }
-        }
-        return ranges;
+        });
+        return advised;
     }
 }

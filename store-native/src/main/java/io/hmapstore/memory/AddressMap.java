@@ -5,16 +5,24 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * This process's mappings as {@code /proc/self/maps} lists them, for fault reports: which mapping,
- * with which permissions, holds an address that a corrupt offset pointed at.
+ * with which permissions, holds an address that a corrupt offset pointed at; and, from
+ * {@code /proc/self/smaps}, the flags the kernel keeps for each (what {@code madvise} advice it took).
  */
 public final class AddressMap {
 
     private static final Path MAPS = Path.of("/proc/self/maps");
+    private static final Path SMAPS = Path.of("/proc/self/smaps");
+    private static final String VM_FLAGS = "VmFlags:";
+    /** How an smaps entry opens: its maps line; the entry's other lines are {@code "Name:   value"}. */
+    private static final Pattern MAPS_LINE = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
 
     private AddressMap() {
     }
@@ -76,6 +84,45 @@ public final class AddressMap {
             mappings.add(parse(line));
         }
         return mappings;
+    }
+
+    /**
+     * Every mapping with its {@code VmFlags}, in address order: the kernel's two-letter codes, such as
+     * {@code hg} for a range advised {@code MADV_HUGEPAGE} and {@code nh} for {@code MADV_NOHUGEPAGE}.
+     * One read of {@code /proc/self/smaps}, whose entries open with the mapping's maps line.
+     *
+     * @return each mapping and its flags
+     * @throws UncheckedIOException if {@code /proc/self/smaps} cannot be read
+     */
+    public static Map<Mapping, List<String>> vmFlags() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(SMAPS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SMAPS, e);
+        }
+        Map<Mapping, List<String>> flags = new LinkedHashMap<>();
+        Mapping mapping = null;
+        for (String line : lines) {
+            if (line.startsWith(VM_FLAGS)) {
+                flags.put(mapping, List.of(line.substring(VM_FLAGS.length()).trim().split("\\s+")));
+            } else if (MAPS_LINE.matcher(line).lookingAt()) {
+                mapping = parse(line);
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * The {@code VmFlags} of the mapping that holds an address ({@link #vmFlags()}).
+     *
+     * @param address the address
+     * @return its mapping's flags, or empty if nothing is mapped there
+     * @throws UncheckedIOException if {@code /proc/self/smaps} cannot be read
+     */
+    public static Optional<List<String>> vmFlags(long address) {
+        return vmFlags().entrySet().stream().filter(e -> e.getKey().contains(address)).map(Map.Entry::getValue)
+                .findFirst();
     }
 
     /** Parses {@code "start-end perms offset dev inode   path"}; the path may hold spaces. */

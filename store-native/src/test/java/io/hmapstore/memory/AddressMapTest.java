@@ -1,11 +1,14 @@
 package io.hmapstore.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +48,21 @@ class AddressMapTest extends RegionTestSupport {
     @Test
     void find_unmappedAddress_returnsEmpty() {
         assertTrue(AddressMap.find(0x1000).isEmpty());
+    }
+
+    @Test
+    void vmFlags_giveEachMappingsFlags_andTheAdviceARangeTook() {
+        try (MappedRegion region = MappedRegion.anonymous(SIZE, 2 * SIZE)) {
+            Map<AddressMap.Mapping, List<String>> flags = AddressMap.vmFlags();
+            AddressMap.Mapping mapping = AddressMap.find(region.address()).orElseThrow();
+            assertEquals(List.of("rd", "wr"), flags.get(mapping).subList(0, 2), flags.get(mapping).toString());
+            assertFalse(flags.get(mapping).contains("hg"));
+            assertTrue(flags.keySet().stream().anyMatch(m -> m.path().equals("[stack]")), "and the others");
+
+            region.adviseHugePages(0, SIZE);
+            assertTrue(AddressMap.vmFlags(region.address()).orElseThrow().contains("hg"));
+            assertTrue(AddressMap.vmFlags(0x1000).isEmpty(), "nothing is mapped there");
+        }
     }
 
     @Test

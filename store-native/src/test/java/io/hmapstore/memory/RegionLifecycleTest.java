@@ -200,18 +200,9 @@ class RegionLifecycleTest extends RegionTestSupport {
         }
     }
 
-    /** The VmFlags line of /proc/self/smaps for the mapping holding {@code address}. */
-    private static List<String> vmFlags(long address) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/proc/self/smaps"));
-        boolean inside = false;
-        for (String line : lines) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                inside = AddressMap.parse(line).contains(address);
-            } else if (inside && line.startsWith("VmFlags:")) {
-                return List.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
-            }
-        }
-        throw new IllegalStateException("no smaps entry holds 0x" + Long.toHexString(address));
+    /** The VmFlags of the mapping holding {@code address}. */
+    private static List<String> vmFlags(long address) {
+        return AddressMap.vmFlags(address).orElseThrow();
     }
 
     private static long descriptorsTo(Path path) throws IOException {
