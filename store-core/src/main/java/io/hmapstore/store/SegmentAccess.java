@@ -110,13 +110,13 @@ final class SegmentAccess {
     }
 
     /**
-     * {@link #exitWrite} for a section that changed no bucket array (a single writer's update of a value in
-     * place): the stamp is released without checking and publishing the array again.
+     * {@link #exitWrite} for a single writer's section that changed no bucket array (its update of a value in
+     * place): the stamp is released without checking and publishing the array again. A concurrent store's
+     * lock is given back by {@link #exitWrite} only.
      */
     void exitWriteInPlace(int seg, long stamp) {
-        if (locks != null) {
-            locks.unlock(seg, stamp);
-        } else if (writerCheck) {
+        assert locks == null : "a lock is given back by exitWrite";
+        if (writerCheck) {
             table.endWriteInPlace(seg, stamp);
         }
     }
